@@ -1,0 +1,57 @@
+"""Shared test set-up: Qt offscreen, a real keyring backend in a temp dir, a live server.
+
+Every test gets its own data directory and keyring file, so nothing a test writes
+survives it and nothing on the developer's machine leaks into it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point `keyring` at keyrings.alt's file backend inside this test's temp dir."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    keyring_dir = tmp_path / "keyring"
+    keyring_dir.mkdir()
+    backend = PlaintextKeyring()
+    backend.file_path = str(keyring_dir / "keyring_pass.cfg")  # type: ignore[misc]
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("REVIEWER_ALLOW_FILE_KEYRING", "1")
+    monkeypatch.setenv("REVIEWER_DATA_DIR", str(tmp_path / "client-data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    yield keyring_dir
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def server_dirs(tmp_path: Path) -> tuple[str, Path]:
+    """An SQLite URL and a data directory for a throwaway review server."""
+    data_dir = tmp_path / "server-data"
+    data_dir.mkdir()
+    return f"sqlite:///{tmp_path / 'server.db'}", data_dir
+
+
+@pytest.fixture
+def live_server(server_dirs: tuple[str, Path]):
+    """A real review server on 127.0.0.1 at a free port, schema created, nothing seeded."""
+    from server.embedded import EmbeddedServer
+
+    db_url, data_dir = server_dirs
+    server = EmbeddedServer(db_url, data_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
