@@ -1,0 +1,278 @@
+"""Benchmark: decision key -> next item painted, in the real review window.
+
+Builds the real ReviewWindow offscreen against an embedded, seeded review server with
+`--items` 12-megapixel JPEGs (ingested through the admin API `POST /items`), reviews
+them all by key events, and prints p50/p99 of the time from just before the decision
+key is sent to the end of the next item's paintEvent. Beside it: per-image preparation
+time (`wellness.protect.prepare_image`, as the app does it on its image workers) and
+the naive full-resolution approach (`wellness.protect.naive_protect`), measured in the
+same run on the same bytes. Prints figures; asserts nothing.
+
+    python bench/bench_review_loop.py [--items 200] [--naive-samples 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+from PIL import ImageDraw  # noqa: E402
+
+PASSWORDS = {"demo": "bench-demo-pw", "qa": "bench-qa-pw-1", "wellness": "bench-well-pw",
+             "admin": "bench-admin-pw"}
+QUEUE = "bench-12mp"
+SIZE_12MP = (4000, 3000)
+
+
+def isolate(tmp: Path) -> None:
+    """Client data and the keyring file backend inside the temp dir, never the user's."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    os.environ["REVIEWER_DATA_DIR"] = str(tmp / "client-data")
+    os.environ["REVIEWER_ALLOW_FILE_KEYRING"] = "1"
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp / "keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(backend)
+
+
+def make_jpegs(count: int) -> Callable[[int], bytes]:
+    """A maker of distinct 12 MP JPEGs: a few synthetic bases, a unique patch on each."""
+    from server.media_gen import synthetic_image
+
+    bases = [synthetic_image(*SIZE_12MP, seed=s, caption=f"base {s}") for s in range(4)]
+
+    def jpeg(n: int) -> bytes:
+        img = bases[n % len(bases)].copy()
+        draw = ImageDraw.Draw(img)
+        x, y = (n * 137) % 3000, (n * 89) % 2200
+        draw.rectangle((x, y, x + 900, y + 700), fill=((n * 40) % 256, 90, (n * 7) % 256))
+        draw.text((x + 20, y + 20), f"item {n}", fill=(255, 255, 255))
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=85)
+        return out.getvalue()
+
+    return jpeg
+
+
+def start_server(tmp: Path, items: int) -> tuple[Any, list[bytes]]:
+    """Embedded server, demo users, a queue of `items` 12 MP JPEGs; some bytes kept."""
+    from server.db import Database
+    from server.embedded import EmbeddedServer
+    from server.seed import seed_demo
+    from server.services.items import ensure_queue
+
+    db_url = f"sqlite:///{tmp / 'server.db'}"
+    server = EmbeddedServer(db_url, tmp / "server-data").start()
+    seed_demo(db_url, server.data_dir, passwords=PASSWORDS, scale="small")
+    database = Database(db_url)
+    with database.session() as session:
+        ensure_queue(session, QUEUE, title="Benchmark (12 MP JPEG)", sensitivity=2)
+    database.dispose()
+    jpeg = make_jpegs(items)
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=60) as client:
+        token = client.post("/auth/token", json={"username": "admin",
+                                                 "password": PASSWORDS["admin"]}).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+
+        def ingest(n: int, data: bytes) -> bytes:
+            body = {"queue": QUEUE, "kind": "image", "mime": "image/jpeg",
+                    "media_base64": base64.b64encode(data).decode(), "category": "bench",
+                    "severity": n % 4, "context": {"description": f"12 MP JPEG #{n}"}}
+            client.post("/items", json=body, headers=headers).raise_for_status()
+            return data
+
+        # Encode on two threads; post one at a time (the SQLite server has one writer).
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            kept = [ingest(n, data) for n, data in enumerate(pool.map(jpeg, range(items)))]
+    return server, kept
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def describe(name: str, values: list[float]) -> str:
+    if not values:
+        return f"{name}: no samples"
+    return (f"{name}: n={len(values)}  p50={percentile(values, 50):.1f} ms  "
+            f"p99={percentile(values, 99):.1f} ms  max={max(values):.1f} ms")
+
+
+class PrepTimer:
+    """Wraps the preparer's prepare_image to time each call on the image workers."""
+
+    def __init__(self) -> None:
+        import ui.preparer
+
+        self.samples: list[float] = []
+        self._module = ui.preparer
+        self._original = ui.preparer.prepare_image
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return self._original(*args, **kwargs)
+            finally:
+                self.samples.append((time.perf_counter() - start) * 1000)
+
+        ui.preparer.prepare_image = timed
+
+
+def time_calls(obj: Any, name: str) -> list[float]:
+    """Replace obj.name by a timed wrapper; returns the list the timings go to (ms)."""
+    samples: list[float] = []
+    original = getattr(obj, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            samples.append((time.perf_counter() - start) * 1000)
+
+    setattr(obj, name, timed)
+    return samples
+
+
+def review_loop(app: Any, window: Any, count: int) -> tuple[list[float], int]:
+    """Decide `count` items by key; returns key -> next item painted (ms) and the number
+    of times the next item was not prepared yet when the key was pressed."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    painted: list[float] = []
+    window.view.paint_hooks.append(lambda: painted.append(time.perf_counter()))
+    latencies: list[float] = []
+    not_ready = stalls = 0
+
+    def pump_until(condition: Callable[[], bool], seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            app.processEvents()
+            time.sleep(0.001)
+        return True
+
+    for _ in range(count):
+        if not pump_until(lambda: window.state == "question", 60):
+            break
+        if not window.session.upcoming(1) and window._filling:
+            stalls += 1  # the reviewer outran the batch download: wait for it, not measured
+            pump_until(lambda: bool(window.session.upcoming(1)) or not window._filling, 60)
+        upcoming = window.session.upcoming(1)
+        size = window.view.target_size()
+        if upcoming and not pump_until(
+            lambda u=upcoming[0], s=size: window.preparer.get(u.item.id, s) is not None, 2.0
+        ):
+            not_ready += 1  # measured anyway: this is the cost of a cold item
+        before = window.current_id
+        painted.clear()
+        target = QApplication.focusWidget() or window
+        start = time.perf_counter()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, Qt.Key.Key_1,
+                                                     Qt.KeyboardModifier.NoModifier, "1"))
+        if not pump_until(
+            lambda b=before: window.current_id != b and window.view.kind == "image"
+            and bool(painted), 30
+        ):
+            break
+        latencies.append((painted[-1] - start) * 1000)
+    print(f"waited for a batch download before a key press: {stalls} times")
+    return latencies, not_ready
+
+
+def compare_preparation(samples: list[bytes], target: tuple[int, int]) -> tuple[list, list]:
+    """prepare_image vs naive_protect on the same bytes, one thread, same run."""
+    from reviewer.protocol import WellnessPolicy
+    from wellness.protect import naive_protect, prepare_image
+
+    policy = WellnessPolicy()
+    fast, naive = [], []
+    for n, data in enumerate(samples):
+        start = time.perf_counter()
+        prepare_image(data, "image/jpeg", target, policy, n % 4)
+        fast.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        naive_protect(data, policy, n % 4)
+        naive.append((time.perf_counter() - start) * 1000)
+    return fast, naive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--naive-samples", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-review-"))
+    isolate(tmp)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    started = time.monotonic()
+    server, jpegs = start_server(tmp, args.items)
+    print(f"server seeded with {args.items} x 12 MP JPEG "
+          f"({statistics.mean(len(j) for j in jpegs) / 1e6:.2f} MB avg) "
+          f"in {time.monotonic() - started:.1f} s")
+
+    from reviewer.workstation import Workstation
+    from ui.review_window import ReviewWindow
+    from ui.workers import Workers
+
+    prep = PrepTimer()
+    workstation = Workstation.open()
+    workstation.login(server.url, "demo", PASSWORDS["demo"])
+    session = workstation.start_review(QUEUE)
+    workers = Workers()
+    window = ReviewWindow(workstation, session, workers, workstation.sync_loop)
+    decide_ms = time_calls(session, "decide")
+    window.show()
+    window.activateWindow()
+    started = time.monotonic()
+    latencies, not_ready = review_loop(app, window, args.items - 1)
+    elapsed = time.monotonic() - started
+    if len(latencies) < args.items - 1:
+        print(f"stopped early: state={window.state} view={window.view.kind} "
+              f"message={window.status.currentMessage()!r} status={session.status()}")
+    target = window.view.target_size()
+    fast, naive = compare_preparation(jpegs[: args.naive_samples], target)
+
+    print(f"review loop: {len(latencies)} decisions in {elapsed:.1f} s; view {target[0]}x"
+          f"{target[1]}; next item not yet prepared at key press: {not_ready}")
+    print(describe("decision key -> next item painted", latencies))
+    print(describe("  of which ReviewSession.decide (durable outbox commit)", decide_ms))
+    print(describe("prepare_image in the app (image workers, 12 MP -> view)", prep.samples))
+    print(describe("prepare_image, same bytes, one thread", fast))
+    print(describe("naive_protect (full-resolution decode + blur)", naive))
+    if fast and naive:
+        ratio = statistics.median(naive) / statistics.median(fast)
+        print(f"naive / prepared (median): {ratio:.0f}x")
+    window.close()
+    workers.shutdown()
+    workstation.close()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,357 @@
+"""The local store: cached policy, leases and items, the decision outbox, the exposure ledger.
+
+One SQLite file per workstation. Safe to call from several threads at once: every
+method opens its own short Session and commits before returning. Writes that the GUI
+thread makes (`outbox_add`, `set_item_state`) are a single tiny transaction each. It
+never talks to the network and never imports Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from offline_cache.engine import create_store_engine
+from offline_cache.models import (
+    SCHEMA_VERSION,
+    Base,
+    ItemRow,
+    LeaseRow,
+    LedgerRow,
+    MediaIndexRow,
+    OutboxRow,
+    PolicyRow,
+    SettingRow,
+    utc_now,
+)
+from offline_cache.records import (
+    ANSWER_STATUSES,
+    AWAITING_STATES,
+    ITEM_STATES,
+    CachedItem,
+    CachedLease,
+    ItemState,
+    OutboxEntry,
+)
+from reviewer.protocol import Decision, ExposureEntry, Item, LeaseReply, PolicyReply, Taxonomy
+
+__all__ = ["CachedItem", "CachedLease", "LocalStore", "OutboxEntry"]
+
+
+def _uuid_text(value: UUID | str) -> str:
+    return str(value if isinstance(value, UUID) else UUID(str(value)))
+
+
+class LocalStore:
+    """The workstation's durable state, in one SQLite file at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._engine, writer = create_store_engine(self.path)
+        Base.metadata.create_all(writer)
+        self._read = sessionmaker(bind=self._engine, expire_on_commit=False)
+        self._write = sessionmaker(bind=writer, expire_on_commit=False)
+        if self.get_setting("schema_version") is None:
+            self.set_setting("schema_version", SCHEMA_VERSION)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> LocalStore:
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
+
+    # --- settings ------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self._read() as s:
+            return s.scalar(select(SettingRow.value).where(SettingRow.key == key))
+
+    def set_setting(self, key: str, value: str) -> None:
+        stmt = sqlite_insert(SettingRow).values(key=key, value=value)
+        with self._write.begin() as s:
+            s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+    # --- policy --------------------------------------------------------------------
+
+    def save_policy(self, reply: PolicyReply) -> None:
+        row = {"id": 1, "reply_json": reply.model_dump_json(), "saved_at": utc_now()}
+        stmt = sqlite_insert(PolicyRow).values(**row)
+        with self._write.begin() as s:
+            s.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=row))
+
+    def cached_policy(self) -> PolicyReply | None:
+        with self._read() as s:
+            text = s.scalar(select(PolicyRow.reply_json).where(PolicyRow.id == 1))
+        return None if text is None else PolicyReply.model_validate_json(text)
+
+    # --- leases and items ------------------------------------------------------------
+
+    def save_lease(self, reply: LeaseReply, *, username: str) -> None:
+        """Store a lease and its items in lease order.
+
+        An item already cached under another lease (skipped earlier, or its lease ran
+        out) is moved to this lease and awaits a decision again; saving the same lease
+        twice keeps each item's state.
+        """
+        with self._write.begin() as s:
+            lease = s.scalar(select(LeaseRow).where(LeaseRow.lease_id == reply.lease_id))
+            if lease is None:
+                lease = LeaseRow(lease_id=reply.lease_id, queue=reply.queue, username=username)
+                s.add(lease)
+            lease.expires_at = reply.expires_at
+            lease.taxonomy_json = reply.taxonomy.model_dump_json()
+            s.flush()
+            for position, item in enumerate(reply.items):
+                self._save_item(s, reply.lease_id, position, item, username)
+
+    @staticmethod
+    def _save_item(s: Session, lease_id: str, position: int, item: Item, username: str) -> None:
+        row = s.get(ItemRow, item.id)
+        if row is None:
+            row = ItemRow(item_id=item.id, state="undecided")
+            s.add(row)
+        elif row.lease_id != lease_id:
+            row.state, row.error = "undecided", None
+        row.lease_id, row.position = lease_id, position
+        row.queue, row.username = item.queue, username
+        row.media_sha256 = item.media.sha256 if item.media else None
+        row.item_json = item.model_dump_json()
+
+    def open_leases(self, queue: str | None, username: str) -> list[CachedLease]:
+        """Leases held (not forgotten), oldest first, expired ones included: callers
+        compare `expires_at` themselves. `queue=None` gives every queue's leases."""
+        stmt = select(LeaseRow).where(LeaseRow.username == username).order_by(LeaseRow.seq)
+        if queue is not None:
+            stmt = stmt.where(LeaseRow.queue == queue)
+        with self._read() as s:
+            rows = s.scalars(stmt).all()
+        return [
+            CachedLease(
+                lease_id=r.lease_id,
+                queue=r.queue,
+                expires_at=r.expires_at,
+                taxonomy=Taxonomy.model_validate_json(r.taxonomy_json),
+            )
+            for r in rows
+        ]
+
+    def update_lease_expiry(self, lease_id: str, expires_at: datetime) -> None:
+        with self._write.begin() as s:
+            s.execute(
+                update(LeaseRow).where(LeaseRow.lease_id == lease_id).values(expires_at=expires_at)
+            )
+
+    def undecided_items(self, queue: str, username: str) -> list[CachedItem]:
+        """Items awaiting a decision (`undecided`, or `broken` with its error), in lease
+        order: oldest lease first, then the server's order within the lease."""
+        stmt = (
+            select(ItemRow)
+            .join(LeaseRow, LeaseRow.lease_id == ItemRow.lease_id)
+            .where(
+                ItemRow.queue == queue,
+                ItemRow.username == username,
+                ItemRow.state.in_(AWAITING_STATES),
+            )
+            .order_by(LeaseRow.seq, ItemRow.position)
+        )
+        with self._read() as s:
+            return [self._cached_item(r) for r in s.scalars(stmt).all()]
+
+    def cached_item(self, item_id: str) -> CachedItem | None:
+        """One cached item whatever its state (e.g. to show a decided item again)."""
+        with self._read() as s:
+            row = s.get(ItemRow, item_id)
+            return None if row is None else self._cached_item(row)
+
+    @staticmethod
+    def _cached_item(row: ItemRow) -> CachedItem:
+        state: ItemState = row.state  # type: ignore[assignment]
+        return CachedItem(
+            item=Item.model_validate_json(row.item_json),
+            lease_id=row.lease_id,
+            state=state,
+            error=row.error,
+        )
+
+    def set_item_state(self, item_id: str, state: ItemState, error: str | None = None) -> None:
+        if state not in ITEM_STATES:
+            raise ValueError(f"unknown item state {state!r}")
+        with self._write.begin() as s:
+            s.execute(
+                update(ItemRow).where(ItemRow.item_id == item_id).values(state=state, error=error)
+            )
+
+    def forget_lease(self, lease_id: str) -> None:
+        """Drop a lease and its cached items (the outbox keeps any decisions on them)."""
+        with self._write.begin() as s:
+            s.execute(delete(ItemRow).where(ItemRow.lease_id == lease_id))
+            s.execute(delete(LeaseRow).where(LeaseRow.lease_id == lease_id))
+
+    # --- outbox ----------------------------------------------------------------------
+
+    def outbox_add(
+        self,
+        decision: Decision,
+        *,
+        username: str,
+        queue: str,
+        item_state: ItemState | None = None,
+    ) -> None:
+        """Commit a decision durably (one transaction, fsynced once). Adding the same
+        decision twice keeps the first copy. With `item_state`, the decided item's state
+        changes in the same transaction, so the GUI thread pays for a single commit."""
+        stmt = sqlite_insert(OutboxRow).values(
+            decision_id=str(decision.decision_id),
+            username=username,
+            queue=queue,
+            item_id=decision.item_id,
+            status="pending",
+            decision_json=decision.model_dump_json(),
+            added_at=utc_now(),
+        )
+        if item_state is not None and item_state not in ITEM_STATES:
+            raise ValueError(f"unknown item state {item_state!r}")
+        with self._write.begin() as s:
+            s.execute(stmt.on_conflict_do_nothing(index_elements=["decision_id"]))
+            if item_state is not None:
+                s.execute(
+                    update(ItemRow)
+                    .where(ItemRow.item_id == decision.item_id)
+                    .values(state=item_state, error=None)
+                )
+
+    def outbox_pending(self, limit: int = 200, *, username: str | None = None) -> list[Decision]:
+        """Decisions not yet answered by the server, oldest first."""
+        stmt = select(OutboxRow.decision_json).where(OutboxRow.status == "pending")
+        if username is not None:
+            stmt = stmt.where(OutboxRow.username == username)
+        with self._read() as s:
+            texts = s.scalars(stmt.order_by(OutboxRow.seq).limit(limit)).all()
+        return [Decision.model_validate_json(t) for t in texts]
+
+    def outbox_withdraw(self, decision_id: UUID | str) -> bool:
+        """Delete a decision only if the server has not answered it yet."""
+        stmt = delete(OutboxRow).where(
+            OutboxRow.decision_id == _uuid_text(decision_id), OutboxRow.status == "pending"
+        )
+        with self._write.begin() as s:
+            return s.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+    def outbox_record_result(
+        self, decision_id: UUID | str, status: str, reason: str | None = None
+    ) -> bool:
+        """Mark a decision answered, keeping it for history; False if it is not here."""
+        if status not in ANSWER_STATUSES:
+            raise ValueError(f"unknown decision status {status!r}")
+        stmt = (
+            update(OutboxRow)
+            .where(OutboxRow.decision_id == _uuid_text(decision_id))
+            .values(status=status, reason=reason, answered_at=utc_now())
+        )
+        with self._write.begin() as s:
+            return s.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+    def outbox_count_pending(self, *, username: str | None = None) -> int:
+        stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending")
+        if username is not None:
+            stmt = stmt.where(OutboxRow.username == username)
+        with self._read() as s:
+            return int(s.scalar(stmt) or 0)
+
+    def recent_decisions(
+        self, username: str, limit: int = 10, *, status: str | None = None
+    ) -> list[OutboxEntry]:
+        """The reviewer's latest decisions, newest first (optionally of one status)."""
+        stmt = select(OutboxRow).where(OutboxRow.username == username)
+        if status is not None:
+            stmt = stmt.where(OutboxRow.status == status)
+        with self._read() as s:
+            rows = s.scalars(stmt.order_by(OutboxRow.seq.desc()).limit(limit)).all()
+        return [
+            OutboxEntry(
+                decision=Decision.model_validate_json(r.decision_json),
+                status=r.status,  # type: ignore[arg-type]
+                reason=r.reason,
+                queue=r.queue,
+            )
+            for r in rows
+        ]
+
+    # --- exposure ledger -------------------------------------------------------------
+
+    def ledger_add(self, entry: ExposureEntry, *, username: str) -> None:
+        stmt = sqlite_insert(LedgerRow).values(
+            entry_id=str(entry.entry_id),
+            username=username,
+            item_id=entry.item_id,
+            started_at=entry.started_at,
+            duration_ms=entry.duration_ms,
+            synced=False,
+            entry_json=entry.model_dump_json(),
+        )
+        with self._write.begin() as s:
+            s.execute(stmt.on_conflict_do_nothing(index_elements=["entry_id"]))
+
+    def ledger_unsynced(
+        self, limit: int = 500, *, username: str | None = None
+    ) -> list[ExposureEntry]:
+        stmt = select(LedgerRow.entry_json).where(LedgerRow.synced.is_(False))
+        if username is not None:
+            stmt = stmt.where(LedgerRow.username == username)
+        with self._read() as s:
+            texts = s.scalars(stmt.order_by(LedgerRow.seq).limit(limit)).all()
+        return [ExposureEntry.model_validate_json(t) for t in texts]
+
+    def ledger_mark_synced(self, ids: Iterable[UUID | str]) -> None:
+        keys = [_uuid_text(i) for i in ids]
+        if not keys:
+            return
+        with self._write.begin() as s:
+            s.execute(update(LedgerRow).where(LedgerRow.entry_id.in_(keys)).values(synced=True))
+
+    def ledger_seconds_on(self, day: date, username: str) -> float:
+        """Reveal seconds of reveals that started on `day`, a local calendar day."""
+        start = datetime.combine(day, time.min).astimezone()
+        end = datetime.combine(date.fromordinal(day.toordinal() + 1), time.min).astimezone()
+        stmt = select(func.coalesce(func.sum(LedgerRow.duration_ms), 0)).where(
+            LedgerRow.username == username,
+            LedgerRow.started_at >= start,
+            LedgerRow.started_at < end,
+        )
+        with self._read() as s:
+            return int(s.scalar(stmt) or 0) / 1000.0
+
+    def ledger_reveals_for_item(self, item_id: str, username: str) -> int:
+        stmt = select(func.count()).where(
+            LedgerRow.username == username, LedgerRow.item_id == item_id
+        )
+        with self._read() as s:
+            return int(s.scalar(stmt) or 0)
+
+    # --- media index -----------------------------------------------------------------
+
+    def index_media(self, sha256: str, mime: str, size: int) -> None:
+        """Remember that the vault holds this blob."""
+        row = {"sha256": sha256, "mime": mime, "size": size, "stored_at": utc_now()}
+        stmt = sqlite_insert(MediaIndexRow).values(**row)
+        with self._write.begin() as s:
+            s.execute(stmt.on_conflict_do_update(index_elements=["sha256"], set_=row))
+
+    def media_indexed(self, sha256: str) -> bool:
+        with self._read() as s:
+            return s.get(MediaIndexRow, sha256) is not None
+
+    def purge_media_index(self) -> None:
+        """Forget every cached blob (call with `MediaVault.purge()`, e.g. on logout)."""
+        with self._write.begin() as s:
+            s.execute(delete(MediaIndexRow))

@@ -1,0 +1,245 @@
+"""The review server's HTTP API as Python calls, one method per route.
+
+Every reply is validated against `reviewer.protocol`; transport failures become
+`ServerUnavailable`, 401 `AuthExpired`, 403 `Forbidden`, other 4xx `RequestRejected`
+and anything that does not validate `ProtocolError`. Never called on the GUI thread:
+every method may block on the network. One httpx.Client per ApiClient, which is
+safe to share between the sync thread and a download thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from reviewer.errors import (
+    AuthExpired,
+    BadCredentials,
+    Forbidden,
+    LeaseExpired,
+    MediaRejected,
+    ProtocolError,
+    RequestRejected,
+    ServerUnavailable,
+)
+from reviewer.protocol import (
+    API_PREFIX,
+    MAX_MEDIA_BYTES,
+    Decision,
+    DecisionBatch,
+    DecisionResults,
+    ErrorReply,
+    ExposureBatch,
+    ExposureEntry,
+    ExposureResults,
+    LeaseReleased,
+    LeaseRenewed,
+    LeaseReply,
+    LeaseRequest,
+    MeReply,
+    PolicyReply,
+    QADecisions,
+    QueuesReply,
+    TokenReply,
+    TokenRequest,
+    WellnessPolicy,
+    WellnessPolicyPut,
+    WellnessPolicyStored,
+)
+
+M = TypeVar("M", bound=BaseModel)
+CLIENT_NAME = "reviewer-workstation/0.1"
+
+
+def normalize_server_url(url: str) -> str:
+    """'http://host:8000/api/v1/' -> 'http://host:8000' (the form stored and keyed on)."""
+    url = url.strip().rstrip("/")
+    if url.endswith(API_PREFIX):
+        url = url[: -len(API_PREFIX)].rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        url = "http://" + url
+    return url
+
+
+class ApiClient:
+    """A client of one review server, optionally holding a bearer token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 10,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = normalize_server_url(base_url)
+        self.token = token
+        self._http = httpx.Client(
+            base_url=self.base_url + API_PREFIX,
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            headers={"User-Agent": CLIENT_NAME},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def _request(self, method: str, path: str, *, body: BaseModel | None = None,
+                 params: dict[str, Any] | None = None) -> httpx.Response:
+        content = body.model_dump_json().encode() if body is not None else None
+        headers = self._headers()
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self._http.request(method, path, content=content, params=params,
+                                          headers=headers)
+        except httpx.TransportError as exc:
+            raise ServerUnavailable() from exc
+        except httpx.InvalidURL as exc:
+            raise ServerUnavailable("The server address is not valid.") from exc
+        except httpx.HTTPError as exc:  # undecodable body, redirect loop...
+            raise ProtocolError() from exc
+        raise_for_status(response)
+        return response
+
+    def _call(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        return parse_reply(model, self._request(method, path, **kwargs))
+
+    # --- auth -------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> TokenReply:
+        """POST /auth/token. Sets this client's token on success."""
+        try:
+            body = TokenRequest(username=username, password=password)
+        except ValidationError as exc:
+            raise BadCredentials() from exc
+        try:
+            reply = self._call(TokenReply, "POST", "/auth/token", body=body)
+        except AuthExpired as exc:
+            raise BadCredentials() from exc
+        except RequestRejected as exc:
+            if exc.status == 422:
+                raise BadCredentials() from exc
+            raise
+        self.token = reply.access_token
+        return reply
+
+    def me(self) -> MeReply:
+        return self._call(MeReply, "GET", "/me")
+
+    # --- queues, leases, media -------------------------------------------------------------
+
+    def queues(self) -> QueuesReply:
+        return self._call(QueuesReply, "GET", "/queues")
+
+    def lease(self, queue: str, max_items: int = 20) -> LeaseReply:
+        body = LeaseRequest(max_items=max_items)
+        return self._call(LeaseReply, "POST", f"/queues/{queue}/leases", body=body)
+
+    def renew_lease(self, lease_id: str) -> LeaseRenewed:
+        try:
+            return self._call(LeaseRenewed, "POST", f"/leases/{lease_id}/renew")
+        except RequestRejected as exc:
+            if exc.status in (404, 409, 410):
+                raise LeaseExpired() from exc
+            raise
+
+    def release_lease(self, lease_id: str) -> LeaseReleased:
+        return self._call(LeaseReleased, "DELETE", f"/leases/{lease_id}")
+
+    def media(self, sha256: str, mime: str, *, max_bytes: int = MAX_MEDIA_BYTES) -> bytes:
+        """GET /media/{sha256}: streamed under a size cap, hash verified before return."""
+        headers = {**self._headers(), "Accept": mime}
+        try:
+            with self._http.stream("GET", f"/media/{sha256}", headers=headers) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise_for_status(response)
+                data = _read_capped(response, max_bytes)
+        except httpx.TransportError as exc:
+            raise ServerUnavailable() from exc
+        except httpx.HTTPError as exc:
+            raise MediaRejected("The file could not be downloaded intact.") from exc
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise MediaRejected("The downloaded file does not match its fingerprint "
+                                "(it may be corrupt or tampered with).")
+        return data
+
+    # --- decisions, policy, exposure ----------------------------------------------------
+
+    def send_decisions(self, decisions: Sequence[Decision]) -> DecisionResults:
+        body = DecisionBatch(decisions=list(decisions))
+        return self._call(DecisionResults, "POST", "/decisions", body=body)
+
+    def policy(self) -> PolicyReply:
+        return self._call(PolicyReply, "GET", "/policy")
+
+    def send_exposure(self, entries: Sequence[ExposureEntry]) -> ExposureResults:
+        body = ExposureBatch(entries=list(entries))
+        return self._call(ExposureResults, "POST", "/exposure", body=body)
+
+    def put_wellness_policy(self, scope: str, policy: WellnessPolicy) -> WellnessPolicyStored:
+        """PUT /wellness/policies/{scope} (wellness role): `default`, `team:x`, `user:x`."""
+        body = WellnessPolicyPut(policy=policy)
+        return self._call(WellnessPolicyStored, "PUT", f"/wellness/policies/{scope}", body=body)
+
+    def qa_decisions(self, **filters: Any) -> QADecisions:
+        """GET /qa/decisions (qa_lead); filters go to the query string as given."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._call(QADecisions, "GET", "/qa/decisions", params=params)
+
+
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise MediaRejected("The file is larger than the server said it would be.")
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise MediaRejected("The file is larger than the server said it would be.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    """Map an error status to the core's error types, with the server's detail."""
+    status = response.status_code
+    if status < 400:
+        return
+    detail, code = _error_detail(response)
+    if status == 401:
+        raise AuthExpired()
+    if status == 403:
+        raise Forbidden(detail or None)
+    if status >= 500:
+        raise ServerUnavailable(f"The review server had a problem (HTTP {status}). "
+                                "Your work is kept and will sync later.")
+    raise RequestRejected(detail or f"The review server refused the request (HTTP {status}).",
+                          status=status, code=code)
+
+
+def _error_detail(response: httpx.Response) -> tuple[str, str]:
+    try:
+        error = ErrorReply.model_validate_json(response.content)
+    except (ValidationError, ValueError):
+        return "", ""
+    return error.detail or error.error, error.error
+
+
+def parse_reply(model: type[M], response: httpx.Response) -> M:
+    """Validate a 2xx reply body against `model`; anything else is a ProtocolError."""
+    try:
+        return model.model_validate_json(response.content)
+    except (ValidationError, ValueError) as exc:
+        raise ProtocolError() from exc

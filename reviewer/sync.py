@@ -1,0 +1,304 @@
+"""Background sync: the outbox to the server, leases kept alive, the exposure ledger up.
+
+`SyncEngine.sync_once` does one round (decisions in batches of at most 200, lease
+renewals, exposure entries) and reports what happened; `SyncLoop` runs it on its own
+thread with exponential backoff and jitter while the server is unreachable. Plain
+threading, no Qt: the UI bridges `on_report` to a signal. Never run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from reviewer.api import ApiClient
+from reviewer.errors import (
+    AuthExpired,
+    Forbidden,
+    LeaseExpired,
+    ProtocolError,
+    RequestRejected,
+    ReviewerError,
+    ServerUnavailable,
+)
+from reviewer.protocol import MAX_DECISIONS_PER_BATCH, Decision, DecisionResult, LeaseReply
+
+log = logging.getLogger(__name__)
+MAX_BATCHES_PER_ROUND = 50
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync round did. `rejected` holds (decision_id, reason) pairs."""
+
+    sent: int = 0
+    accepted: int = 0
+    duplicate: int = 0
+    late: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    online: bool = True
+    exposure_sent: int = 0
+    leases_renewed: int = 0
+    auth_expired: bool = False
+    error: str | None = None
+    retry_in_s: float | None = None
+
+
+class Connectivity:
+    """The last thing we learnt about the server: reachable or not. Shared, thread-safe."""
+
+    def __init__(self) -> None:
+        self._online = True
+        self._lock = threading.Lock()
+
+    @property
+    def online(self) -> bool:
+        with self._lock:
+            return self._online
+
+    def mark(self, online: bool) -> None:
+        with self._lock:
+            self._online = online
+
+
+class InFlight:
+    """Decision ids being sent right now. Undo holds `.lock` while it checks and
+    withdraws, the engine while it picks a batch, so a decision already on the wire
+    is superseded rather than silently withdrawn."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._ids: set[UUID] = set()
+
+    def __contains__(self, decision_id: object) -> bool:
+        return decision_id in self._ids
+
+    def add(self, ids: Iterable[UUID]) -> None:
+        self._ids.update(ids)
+
+    def discard(self, ids: Iterable[UUID]) -> None:
+        with self.lock:
+            self._ids.difference_update(ids)
+
+
+class Backoff:
+    """Exponential delay with jitter between failed attempts, capped, reset on success."""
+
+    def __init__(self, base: float = 1.0, cap: float = 60.0, factor: float = 2.0,
+                 rng: random.Random | None = None) -> None:
+        self.base, self.cap, self.factor = base, cap, factor
+        self.failures = 0
+        self._rng = rng or random.Random()
+
+    def next_delay(self) -> float:
+        """The wait before the next attempt; each call counts one more failure."""
+        ceiling = min(self.cap, self.base * self.factor ** self.failures)
+        self.failures += 1
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class SyncEngine:
+    """One sync round at a time over a LocalStore and an ApiClient."""
+
+    def __init__(self, store, api: ApiClient, username: str, *,
+                 inflight: InFlight | None = None,
+                 connectivity: Connectivity | None = None) -> None:
+        self.store = store
+        self.api = api
+        self.username = username
+        self.inflight = inflight or InFlight()
+        self.connectivity = connectivity or Connectivity()
+        self.queues: set[str] = set()
+        self._lease_span: dict[str, timedelta] = {}
+        self._dead_leases: set[str] = set()
+        self._round = threading.Lock()
+        self.last_report: SyncReport | None = None
+
+    def watch_queue(self, queue: str) -> None:
+        """Keep this queue's open leases renewed."""
+        self.queues.add(queue)
+
+    def note_lease(self, reply: LeaseReply) -> None:
+        """Remember a fresh lease's span so it is renewed when half of it is gone."""
+        self.queues.add(reply.queue)
+        self._lease_span[reply.lease_id] = reply.expires_at - datetime.now(UTC)
+
+    def sync_once(self) -> SyncReport:
+        with self._round:
+            try:
+                report = self._round_trip()
+            except ServerUnavailable as exc:
+                report = SyncReport(online=False, error=exc.message)
+            except AuthExpired as exc:
+                report = SyncReport(auth_expired=True, error=exc.message)
+            except ReviewerError as exc:
+                report = SyncReport(error=exc.message)
+            self.connectivity.mark(report.online)
+            self.last_report = report
+            return report
+
+    def _round_trip(self) -> SyncReport:
+        counts = {"accepted": 0, "duplicate": 0, "late": 0}
+        rejected: list[tuple[str, str]] = []
+        errors: list[str] = []
+        sent = 0
+        try:
+            for _ in range(MAX_BATCHES_PER_ROUND):
+                batch = self._take_batch()
+                if not batch:
+                    break
+                sent += len(batch)
+                self._send(batch, counts, rejected)
+        except ProtocolError as exc:
+            errors.append(exc.message)  # keep going with leases and exposure; retry later
+        renewed = self._stage(self._renew_leases, errors)
+        exposure = self._stage(self._send_exposure, errors)
+        return SyncReport(sent=sent, rejected=rejected, exposure_sent=exposure,
+                          leases_renewed=renewed, error=errors[0] if errors else None,
+                          **counts)
+
+    @staticmethod
+    def _stage(step: Callable[[], int], errors: list[str]) -> int:
+        """Run one sync step; a refusal of that step does not hide the others' results."""
+        try:
+            return step()
+        except (ProtocolError, RequestRejected, Forbidden) as exc:
+            errors.append(exc.message)
+            return 0
+
+    def _take_batch(self) -> list[Decision]:
+        with self.inflight.lock:
+            batch = self.store.outbox_pending(limit=MAX_DECISIONS_PER_BATCH,
+                                               username=self.username)
+            self.inflight.add(d.decision_id for d in batch)
+        return batch
+
+    def _send(self, batch: list[Decision], counts: dict[str, int],
+              rejected: list[tuple[str, str]]) -> None:
+        ids = [d.decision_id for d in batch]
+        try:
+            try:
+                results = self.api.send_decisions(batch).results
+            except RequestRejected as exc:
+                results = self._send_one_by_one(batch, exc)
+            wanted = set(ids)
+            for result in results:
+                if result.decision_id not in wanted:
+                    continue  # an answer to something we did not ask: ignore it
+                self.store.outbox_record_result(result.decision_id, result.status,
+                                                result.reason)
+                if result.status == "rejected":
+                    rejected.append((str(result.decision_id), result.reason or ""))
+                else:
+                    counts[result.status] += 1
+        finally:
+            self.inflight.discard(ids)
+
+    def _send_one_by_one(self, batch: list[Decision], refusal: RequestRejected
+                         ) -> list[DecisionResult]:
+        """The server refused a whole batch (e.g. one decision it cannot parse): send
+        each alone so one bad decision is marked rejected instead of blocking the rest."""
+        if len(batch) == 1:
+            return [DecisionResult(decision_id=batch[0].decision_id, status="rejected",
+                                   reason=refusal.message[:500])]
+        results: list[DecisionResult] = []
+        for decision in batch:
+            try:
+                results += self.api.send_decisions([decision]).results
+            except RequestRejected as exc:
+                results.append(DecisionResult(decision_id=decision.decision_id,
+                                              status="rejected", reason=exc.message[:500]))
+        return results
+
+    def _renew_leases(self) -> int:
+        renewed = 0
+        now = datetime.now(UTC)
+        for queue in sorted(self.queues):
+            busy = {c.lease_id for c in self.store.undecided_items(queue, self.username)}
+            for lease in self.store.open_leases(queue, self.username):
+                if lease.lease_id not in busy or lease.lease_id in self._dead_leases:
+                    continue
+                left = _aware(lease.expires_at) - now
+                span = self._lease_span.setdefault(lease.lease_id, left)
+                if left > span / 2:
+                    continue
+                try:
+                    reply = self.api.renew_lease(lease.lease_id)
+                except LeaseExpired:
+                    self._dead_leases.add(lease.lease_id)  # decisions will come back late
+                    continue
+                self.store.update_lease_expiry(reply.lease_id, reply.expires_at)
+                self._lease_span[reply.lease_id] = _aware(reply.expires_at) - now
+                renewed += 1
+        return renewed
+
+    def _send_exposure(self) -> int:
+        entries = self.store.ledger_unsynced(limit=500, username=self.username)
+        if not entries:
+            return 0
+        self.api.send_exposure(entries)
+        self.store.ledger_mark_synced([e.entry_id for e in entries])
+        return len(entries)
+
+
+def _aware(ts: datetime) -> datetime:
+    """SQLite may hand back naive datetimes; ours are always UTC."""
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+ReportListener = Callable[[SyncReport], None]
+
+
+class SyncLoop(threading.Thread):
+    """Runs `engine.sync_once` every `interval` seconds, sooner when poked, later (with
+    backoff) while the server is unreachable. Calls listeners from this thread."""
+
+    def __init__(self, engine: SyncEngine, on_report: ReportListener | None = None, *,
+                 interval: float = 5.0, backoff: Backoff | None = None) -> None:
+        super().__init__(name="reviewer-sync", daemon=True)
+        self.engine = engine
+        self.interval = interval
+        self.backoff = backoff or Backoff()
+        self._listeners: list[ReportListener] = [on_report] if on_report else []
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self.last_report: SyncReport | None = None
+
+    def add_listener(self, listener: ReportListener) -> None:
+        self._listeners.append(listener)
+
+    def poke(self) -> None:
+        """Sync now (e.g. right after a decision)."""
+        self._wake.set()
+
+    def stop(self, timeout: float | None = 5.0) -> None:
+        self._stopped.set()
+        self._wake.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout)
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            report = self.engine.sync_once()
+            if report.online and not report.auth_expired:
+                self.backoff.reset()
+                delay = self.interval
+            else:
+                delay = self.backoff.next_delay()
+            report = replace(report, retry_in_s=None if report.online else delay)
+            self.last_report = report
+            for listener in list(self._listeners):
+                try:
+                    listener(report)
+                except Exception:  # a listener's bug must not stop the sync
+                    log.exception("sync listener failed")
+            self._wake.wait(delay)
+            self._wake.clear()

@@ -1,0 +1,151 @@
+"""`reviewer-server`: init, user add, seed-demo, ingest, serve.
+
+Every subcommand takes `--db URL` and `--data-dir DIR`; without them the server keeps an
+SQLite file and its media in the user data directory ("reviewer-server").
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server.accounts import AccountError, create_user
+from server.config import ServerSettings, default_data_dir, default_db_url
+from server.db import Database
+from server.media_store import MediaStore
+from server.services.items import add_item, ensure_queue
+
+
+def _locations(args: argparse.Namespace) -> tuple[str, Path]:
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return args.db or default_db_url(data_dir), data_dir
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db_url, data_dir = _locations(args)
+    db = Database(db_url)
+    db.create_schema()
+    db.dispose()
+    (data_dir / "media").mkdir(exist_ok=True)
+    print(f"schema ready in {db.url}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    db_url, _ = _locations(args)
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(db_url, args.name, password, args.role, args.team or ())
+    except (AccountError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"created {user.username} ({', '.join(user.roles)})")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from server.seed import seed_demo  # Pillow work: imported only when seeding
+
+    db_url, data_dir = _locations(args)
+    summary = seed_demo(db_url, data_dir, scale=args.scale)
+    print(f"queues: {', '.join(summary.queues)}; items: {summary.items_total} "
+          f"({summary.items_created} new); broken cases: {summary.broken}")
+    for username, password in summary.passwords.items():
+        shown = password if args.print_passwords else "(set; use --print-passwords to show)"
+        print(f"user {username}: {shown}")
+    return 0
+
+
+def _item_from_file(path: Path) -> tuple[str, str | None, bytes | None, str | None]:
+    """(kind, text, media bytes, mime) for one file to ingest."""
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if mime.startswith("text/"):
+        return "text", path.read_text(encoding="utf-8", errors="replace"), None, None
+    kind = "video" if mime.startswith("video/") else "image"
+    return kind, None, path.read_bytes(), mime
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    db_url, data_dir = _locations(args)
+    db, store = Database(db_url), MediaStore(data_dir / "media")
+    db.create_schema()
+    try:
+        with db.session() as session:
+            ensure_queue(session, args.queue)
+            for name in args.paths:
+                kind, text, data, mime = _item_from_file(Path(name))
+                media = None
+                if data is not None:
+                    from reviewer.protocol import MediaRef
+
+                    media = MediaRef(sha256=store.put(data), mime=mime or "", bytes=len(data))
+                item = add_item(session, queue=args.queue, kind=kind, category=args.category,
+                                severity=args.severity, text=text, media=media,
+                                context={"source": Path(name).name})
+                print(f"{item.id}\t{name}")
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    db_url, data_dir = _locations(args)
+    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (sqlite:///... or "
+                        "postgresql+psycopg://...); default: SQLite in the data directory")
+    common.add_argument("--data-dir", metavar="DIR", help="where media (and the default "
+                        "database) live")
+    parser = argparse.ArgumentParser(prog="reviewer-server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", parents=[common], help="create the schema").set_defaults(
+        run=cmd_init)
+    user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command",
+                                                                          required=True)
+    add = user.add_parser("add", parents=[common], help="add a user (password on stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True,
+                     choices=["reviewer", "qa_lead", "wellness", "admin"])
+    add.add_argument("--team", action="append")
+    add.set_defaults(run=cmd_user_add)
+    seed = commands.add_parser("seed-demo", parents=[common], help="synthetic demo content")
+    seed.add_argument("--scale", choices=["full", "small"], default="full")
+    seed.add_argument("--print-passwords", action="store_true")
+    seed.set_defaults(run=cmd_seed_demo)
+    ingest = commands.add_parser("ingest", parents=[common], help="add files to a queue")
+    ingest.add_argument("queue")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--category", default="uncategorised")
+    ingest.add_argument("--severity", type=int, choices=range(4), default=0)
+    ingest.set_defaults(run=cmd_ingest)
+    serve = commands.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--lease-ttl", type=float, default=15 * 60.0, help="seconds")
+    serve.set_defaults(run=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Media bytes, only for a holder of a live lease on an item using them, or a QA lead."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+
+from server.deps import DbDep, ReviewerOrQA
+from server.errors import ERROR_RESPONSES, ApiError
+from server.media_store import MediaStore
+from server.models import Item, Lease, utcnow
+
+router = APIRouter(tags=["media"], responses=ERROR_RESPONSES)
+
+Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+
+
+@router.get(
+    "/media/{sha256}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_media(sha256: Sha256Path, user: ReviewerOrQA, db: DbDep, request: Request) -> FileResponse:
+    now = utcnow()
+    with db.session() as session:
+        uses = select(Item.mime).where(Item.media_sha256 == sha256)
+        if "qa_lead" not in user.roles:
+            uses = uses.join(Lease, Lease.id == Item.lease_id).where(
+                Lease.reviewer == user.username, Lease.released_at.is_(None),
+                Lease.expires_at > now, Item.lease_expires_at > now)
+        mime = session.scalars(uses.limit(1)).first()
+    if mime is None:
+        raise ApiError(403, "no_live_lease",
+                       "Media is served only for items under your live lease.")
+    store: MediaStore = request.app.state.media
+    if not store.exists(sha256):
+        raise ApiError(404, "media_missing", "The media file is missing on the server.")
+    return FileResponse(store.path(sha256), media_type=mime,
+                        headers={"Cache-Control": "no-store"})

@@ -1,0 +1,35 @@
+"""Queues with pending counts, and leasing a batch of items from one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import func, select
+
+from reviewer.protocol import LeaseReply, LeaseRequest, QueuePublic, QueuesReply
+from server.deps import DbDep, ReviewerOrQA, ReviewerUser, SettingsDep
+from server.errors import ERROR_RESPONSES
+from server.models import Item, Queue, utcnow
+from server.routes import NamePath
+from server.services.leasing import available, claim_items
+
+router = APIRouter(tags=["queues"], responses=ERROR_RESPONSES)
+
+
+@router.get("/queues", response_model=QueuesReply)
+def list_queues(_user: ReviewerOrQA, db: DbDep) -> QueuesReply:
+    with db.session() as session:
+        pending = dict(session.execute(
+            select(Item.queue, func.count()).where(available(utcnow())).group_by(Item.queue)
+        ).all())
+        data = [
+            QueuePublic(name=q.name, title=q.title, pending=pending.get(q.name, 0),
+                        sensitivity=q.sensitivity)
+            for q in session.scalars(select(Queue).order_by(Queue.name))
+        ]
+    return QueuesReply(data=data, count=len(data))
+
+
+@router.post("/queues/{queue}/leases", response_model=LeaseReply)
+def lease_items(queue: NamePath, body: LeaseRequest, user: ReviewerUser, db: DbDep,
+                settings: SettingsDep) -> LeaseReply:
+    return claim_items(db, queue, user.username, body.max_items, settings.lease_ttl)

@@ -1,0 +1,183 @@
+"""`seed_demo`: synthetic users, queues and items for the demo and for tests. Idempotent:
+running it again adds only what is missing (and resets passwords only when given).
+
+"small" makes every user, queue, text item and broken case with small images only;
+"full" adds large images up to 12 megapixels (JPEG and PNG).
+"""
+
+from __future__ import annotations
+
+import secrets
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from reviewer.protocol import MediaRef
+from server.accounts import set_password
+from server.config import default_db_url
+from server.db import Database
+from server.media_gen import (
+    decompression_bomb_png,
+    encode,
+    not_an_image,
+    synthetic_image,
+    tampered,
+    truncated_jpeg,
+)
+from server.media_store import MediaStore
+from server.models import Item, User
+from server.security import hash_password
+from server.seed_content import (
+    BROKEN_KINDS,
+    BROKEN_POSITIONS,
+    BROKEN_QUEUE,
+    QUEUES,
+    SMALL_SIZES,
+    USERS,
+    QueuePlan,
+    synthetic_text,
+)
+from server.services.items import add_item, ensure_queue
+
+Scale = Literal["full", "small"]
+SEED_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class SeedSummary:
+    passwords: dict[str, str] = field(default_factory=dict)
+    """Passwords set by this run (new users, or those passed in); others are unchanged."""
+    queues: list[str] = field(default_factory=list)
+    items_created: int = 0
+    items_total: int = 0
+    broken: dict[str, str] = field(default_factory=dict)
+    """Broken case kind (truncated, bomb, mime, hash) -> item id."""
+
+
+def _seed_users(db: Database, db_url: str, passwords: dict[str, str] | None,
+                summary: SeedSummary) -> None:
+    for username, (roles, teams) in USERS.items():
+        given = (passwords or {}).get(username)
+        with db.session() as session:
+            exists = session.get(User, username) is not None
+            if not exists:
+                password = given or secrets.token_urlsafe(12)
+                session.add(User(username=username, password_hash=hash_password(password),
+                                 roles=roles, teams=teams))
+                summary.passwords[username] = password
+        if exists and given:
+            set_password(db_url, username, given)
+            summary.passwords[username] = given
+
+
+def _image(store: MediaStore, width: int, height: int, fmt: str, seed: int,
+           caption: str) -> MediaRef:
+    data = encode(synthetic_image(width, height, seed, caption), fmt)
+    mime = "image/jpeg" if fmt == "JPEG" else "image/png"
+    return MediaRef(sha256=store.put(data), mime=mime, bytes=len(data))
+
+
+def _broken_media(store: MediaStore, kind: str, seed: int) -> MediaRef:
+    if kind == "truncated":
+        data = truncated_jpeg(seed)
+        return MediaRef(sha256=store.put(data), mime="image/jpeg", bytes=len(data))
+    if kind == "bomb":
+        data = decompression_bomb_png()
+        return MediaRef(sha256=store.put(data), mime="image/png", bytes=len(data))
+    if kind == "mime":
+        data = not_an_image()
+        return MediaRef(sha256=store.put(data), mime="image/jpeg", bytes=len(data))
+    original = encode(synthetic_image(320, 240, seed, "hash mismatch"), "JPEG")
+    ref = MediaRef(sha256=MediaStore.sha256(original), mime="image/jpeg", bytes=len(original))
+    store.write_raw(ref.sha256, tampered(original))
+    return ref
+
+
+def _plan_items(plan: QueuePlan, scale: Scale) -> list[tuple[str, dict[str, object]]]:
+    """(item id, spec) in queue order; spec says what to make."""
+    specs: list[dict[str, object]] = []
+    images = round(plan.count * plan.image_share)
+    for n in range(plan.count):
+        spec: dict[str, object] = {"n": n, "category": plan.categories[n % len(plan.categories)],
+                                   "severity": n % 4}
+        if n % max(1, round(plan.count / max(images, 1))) == 0 and images > 0:
+            width, height = SMALL_SIZES[n % len(SMALL_SIZES)]
+            spec.update(image=(width, height, "PNG" if n % 2 else "JPEG"))
+        specs.append(spec)
+    if scale == "full":
+        for i, size in enumerate(plan.big_images):
+            specs.append({"n": plan.count + i, "category": plan.categories[i % 3],
+                          "severity": 1 + i % 3, "image": size, "big": True})
+    if plan.name == BROKEN_QUEUE:
+        for kind, position in zip(BROKEN_KINDS, BROKEN_POSITIONS, strict=True):
+            specs.insert(position, {"n": 900 + position, "category": plan.categories[0],
+                                    "severity": 2, "broken": kind})
+    return [(f"{plan.prefix}-{spec.get('broken') or ''}{int(spec['n']):03d}", spec)  # type: ignore[call-overload]
+            for spec in specs]
+
+
+def _make_item(session: Session, store: MediaStore, plan: QueuePlan, item_id: str,
+               spec: dict[str, object], order: int) -> str | None:
+    n = int(spec["n"])  # type: ignore[call-overload]
+    context = {"source": "synthetic demo", "author": f"user_{1000 + n}",
+               "description": f"Synthetic {spec['category']} sample #{n}"}
+    text, media, kind, broken = None, None, "text", spec.get("broken")
+    if broken:
+        kind, media = "image", _broken_media(store, str(broken), n)
+        context["test_case"] = f"broken:{broken}"
+    elif "image" in spec:
+        width, height, fmt = spec["image"]  # type: ignore[misc]
+        kind = "image"
+        media = _image(store, width, height, fmt, seed=zlib.crc32(f"{plan.name}:{n}".encode()),
+                       caption=f"{plan.name} #{n} ({width}x{height})")
+        context["description"] += f", {width}x{height} {fmt}"
+    else:
+        text = synthetic_text(n, plan.name, 400 if n == 1 else 12 + n % 30)
+    add_item(session, queue=plan.name, kind=kind, category=str(spec["category"]),
+             severity=int(spec["severity"]), text=text, media=media,  # type: ignore[call-overload]
+             context=context, item_id=item_id,
+             created_at=SEED_EPOCH + timedelta(seconds=order),
+             sla_due=SEED_EPOCH + timedelta(days=3650) if n % 5 == 0 else None)
+    return str(broken) if broken else None
+
+
+def _seed_queue(db: Database, store: MediaStore, plan: QueuePlan, scale: Scale,
+                summary: SeedSummary) -> None:
+    with db.session() as session:
+        ensure_queue(session, plan.name, title=plan.title, sensitivity=plan.sensitivity,
+                     taxonomy=plan.taxonomy)
+    for order, (item_id, spec) in enumerate(_plan_items(plan, scale)):
+        with db.session() as session:
+            summary.items_total += 1
+            if session.get(Item, item_id) is not None:
+                if spec.get("broken"):
+                    summary.broken[str(spec["broken"])] = item_id
+                continue
+            broken = _make_item(session, store, plan, item_id, spec, order)
+            summary.items_created += 1
+            if broken:
+                summary.broken[broken] = item_id
+
+
+def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] | None = None,
+              scale: Scale = "full") -> SeedSummary:
+    """Create the demo users, queues and synthetic items that are missing."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_url = db_url or default_db_url(data_dir)
+    db = Database(db_url)
+    summary = SeedSummary()
+    try:
+        db.create_schema()
+        store = MediaStore(data_dir / "media")
+        _seed_users(db, db_url, passwords, summary)
+        for plan in QUEUES:
+            _seed_queue(db, store, plan, scale, summary)
+            summary.queues.append(plan.name)
+    finally:
+        db.dispose()
+    return summary

@@ -1,0 +1,1 @@
+"""Rules and queries behind the routes: leasing, decisions, ingest, policy, QA."""

@@ -1,0 +1,104 @@
+"""Decisions: each `decision_id` is stored once; replies accepted, duplicate, late, rejected.
+
+A decision is `late` when its lease had expired or was released, or the item has since
+gone to someone else: it is still recorded (and flagged) but does not close the item,
+which stays available for review. `skip` is stored like any decision and returns the
+item to the queue. A decision may supersede an earlier one of the same reviewer on the
+same item; both are kept and the newer counts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reviewer.protocol import Decision, DecisionBatch, DecisionResult, DecisionResults
+from server.db import Database
+from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
+from server.services.leasing import lease_is_live
+from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
+
+
+class Rejected(Exception):
+    """A decision the server refuses to record; the message is the reason."""
+
+
+def _check(session: Session, decision: Decision, reviewer: str) -> tuple[Item, Lease]:
+    item = session.get(Item, decision.item_id)
+    lease = session.get(Lease, decision.lease_id)
+    if item is None:
+        raise Rejected(f"unknown item {decision.item_id}")
+    if (lease is None or lease.reviewer != reviewer
+            or session.get(LeaseItem, (lease.id, item.id)) is None):
+        raise Rejected("the item was never leased to you under this lease")
+    queue = session.get(Queue, item.queue)
+    assert queue is not None
+    if decision.action not in allowed_actions(queue):
+        raise Rejected(f"action {decision.action!r} is not in the taxonomy of {queue.name}")
+    unknown = set(decision.labels) - allowed_labels(queue)
+    if unknown:
+        raise Rejected(f"labels not in the taxonomy of {queue.name}: {sorted(unknown)}")
+    if decision.supersedes is not None:
+        earlier = session.get(DecisionRecord, str(decision.supersedes))
+        if earlier is None or earlier.reviewer != reviewer or earlier.item_id != item.id:
+            raise Rejected("supersedes names no earlier decision of yours on this item")
+    return item, lease
+
+
+def _apply(item: Item, lease: Lease, decision: Decision, now: datetime) -> str:
+    """Change the item for an on-time decision; return `accepted` or `late`."""
+    if not lease_is_live(lease, now) or item.lease_id != lease.id:
+        return "late"
+    if decision.action == SKIP:
+        item.state, item.lease_id, item.lease_expires_at = "pending", None, None
+    else:
+        item.state = "decided"
+    return "accepted"
+
+
+def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResult:
+    if session.get(DecisionRecord, str(decision.decision_id)) is not None:
+        return DecisionResult(decision_id=decision.decision_id, status="duplicate")
+    try:
+        item, lease = _check(session, decision, reviewer)
+    except Rejected as exc:
+        return DecisionResult(decision_id=decision.decision_id, status="rejected",
+                              reason=str(exc)[:500])
+    now = utcnow()
+    status = _apply(item, lease, decision, now)
+    session.add(DecisionRecord(
+        decision_id=str(decision.decision_id), item_id=item.id, lease_id=lease.id,
+        reviewer=reviewer, queue=item.queue, action=decision.action,
+        labels=list(decision.labels), note=decision.note,
+        supersedes=str(decision.supersedes) if decision.supersedes else None, status=status,
+        started_at=decision.started_at, decided_at=decision.decided_at, received_at=now,
+        events=[event.model_dump(mode="json", exclude_none=True) for event in decision.events],
+        client=decision.client,
+    ))
+    session.flush()
+    return DecisionResult(decision_id=decision.decision_id, status=status)
+
+
+def record_decisions(db: Database, batch: DecisionBatch, reviewer: str) -> DecisionResults:
+    results: list[DecisionResult] = []
+    with db.writer() as session:
+        for decision in batch.decisions:
+            try:
+                with session.begin_nested():
+                    results.append(_record(session, decision, reviewer))
+            except IntegrityError:
+                # A concurrent request stored the same id first (PostgreSQL).
+                results.append(DecisionResult(decision_id=decision.decision_id,
+                                              status="duplicate"))
+    return DecisionResults(results=results)
+
+
+def current_decisions(session: Session, item_id: str) -> list[DecisionRecord]:
+    """The item's decisions that count: those no later decision supersedes."""
+    records = session.scalars(select(DecisionRecord).where(DecisionRecord.item_id == item_id))
+    records = list(records)
+    superseded = {r.supersedes for r in records if r.supersedes}
+    return [r for r in records if r.decision_id not in superseded]

@@ -1,0 +1,94 @@
+"""Leases: an item is leased to one reviewer at a time; expiry returns it to the queue.
+
+Claiming is atomic under concurrency: on SQLite the claim runs in a BEGIN IMMEDIATE
+transaction (one writer at a time), on PostgreSQL the candidate rows are selected
+`FOR UPDATE SKIP LOCKED` so concurrent claims pass each other without overlap.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from reviewer.protocol import LeaseReleased, LeaseRenewed, LeaseReply
+from server.db import Database
+from server.errors import ApiError
+from server.models import Item, Lease, LeaseItem, Queue, utcnow
+from server.services.items import item_to_wire
+from server.services.taxonomy import wire_taxonomy
+
+
+def available(now: datetime):  # noqa: ANN201 - an SQL expression
+    """Items in the queue and free: never leased, released, or their lease ran out."""
+    return (Item.state == "pending") & or_(Item.lease_id.is_(None), Item.lease_expires_at <= now)
+
+
+def claim_items(db: Database, queue_name: str, reviewer: str, max_items: int,
+                ttl: float) -> LeaseReply:
+    with db.writer() as session:
+        queue = session.get(Queue, queue_name)
+        if queue is None:
+            raise ApiError(404, "unknown_queue", f"There is no queue named {queue_name!r}.")
+        now = utcnow()
+        lease = Lease(id=f"L-{secrets.token_hex(8)}", queue=queue.name, reviewer=reviewer,
+                      created_at=now, expires_at=now + timedelta(seconds=ttl))
+        session.add(lease)
+        candidates = session.scalars(
+            select(Item).where(Item.queue == queue.name, available(now))
+            .order_by(Item.created_at, Item.id).limit(max_items)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for item in candidates:
+            item.lease_id = lease.id
+            item.lease_expires_at = lease.expires_at
+        session.flush()
+        session.add_all(LeaseItem(lease_id=lease.id, item_id=item.id) for item in candidates)
+        return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
+                          taxonomy=wire_taxonomy(queue),
+                          items=[item_to_wire(item) for item in candidates])
+
+
+def _own_lease(session: Session, lease_id: str, reviewer: str) -> Lease:
+    lease = session.get(Lease, lease_id)
+    if lease is None:
+        raise ApiError(404, "unknown_lease", f"There is no lease {lease_id!r}.")
+    if lease.reviewer != reviewer:
+        raise ApiError(403, "not_lease_holder", "This lease belongs to another reviewer.")
+    return lease
+
+
+def renew_lease(db: Database, lease_id: str, reviewer: str, ttl: float) -> LeaseRenewed:
+    with db.writer() as session:
+        lease = _own_lease(session, lease_id, reviewer)
+        now = utcnow()
+        if lease.released_at is not None:
+            raise ApiError(409, "lease_released", "The lease was released.")
+        if lease.expires_at <= now:
+            raise ApiError(409, "lease_expired", "The lease has expired; lease items again.")
+        lease.expires_at = now + timedelta(seconds=ttl)
+        # Decided items too: their holder may still undo, and needs their media for it.
+        session.execute(
+            update(Item).where(Item.lease_id == lease.id).values(lease_expires_at=lease.expires_at)
+        )
+        return LeaseRenewed(lease_id=lease.id, expires_at=lease.expires_at)
+
+
+def release_lease(db: Database, lease_id: str, reviewer: str) -> LeaseReleased:
+    """Return the lease's undecided items to the queue. Releasing twice releases nothing."""
+    with db.writer() as session:
+        lease = _own_lease(session, lease_id, reviewer)
+        now = utcnow()
+        released = session.execute(
+            update(Item).where(Item.lease_id == lease.id, Item.state == "pending")
+            .values(lease_id=None, lease_expires_at=None)
+        ).rowcount
+        if lease.released_at is None:
+            lease.released_at = now
+        return LeaseReleased(lease_id=lease.id, released=released or 0)
+
+
+def lease_is_live(lease: Lease, now: datetime) -> bool:
+    return lease.released_at is None and lease.expires_at > now

@@ -1,0 +1,162 @@
+"""The decision outbox: durable, withdrawable until answered, kept for history, thread-safe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+from cache_factories import make_decision
+
+from offline_cache.store import LocalStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sqlite_runs_durable_wal(store: LocalStore):
+    with store._engine.connect() as conn:
+        pragma = {
+            p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+    }
+
+
+def test_store_file_is_owner_only(store: LocalStore, store_path: Path):
+    assert store_path.stat().st_mode & 0o777 == 0o600
+
+
+def test_outbox_survives_reopening(store_path: Path):
+    decisions = [make_decision(f"item-{n}") for n in range(3)]
+    with LocalStore(store_path) as first:
+        for d in decisions:
+            first.outbox_add(d, username="demo", queue="hate-speech")
+
+    with LocalStore(store_path) as again:
+        assert again.outbox_pending() == decisions
+        assert again.outbox_count_pending() == 3
+
+
+def test_decision_survives_sigkill(store_path: Path):
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path[:0] = [{str(ROOT)!r}, {str(Path(__file__).parent)!r}]
+        from cache_factories import make_decision
+        from offline_cache.store import LocalStore
+        store = LocalStore(__import__("pathlib").Path({str(store_path)!r}))
+        decision = make_decision("killed-item")
+        store.outbox_add(decision, username="demo", queue="spam")
+        print(decision.decision_id, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+    assert done.returncode == -9, done.stderr
+    with LocalStore(store_path) as after:
+        [pending] = after.outbox_pending()
+    assert str(pending.decision_id) == done.stdout.strip()
+
+
+def test_adding_the_same_decision_twice_keeps_one(store: LocalStore):
+    decision = make_decision()
+
+    store.outbox_add(decision, username="demo", queue="spam")
+    store.outbox_add(decision, username="demo", queue="spam")
+
+    assert store.outbox_pending() == [decision]
+
+
+def test_withdraw_only_while_unanswered(store: LocalStore):
+    kept, withdrawn = make_decision("a"), make_decision("b")
+    for d in (kept, withdrawn):
+        store.outbox_add(d, username="demo", queue="spam")
+
+    assert store.outbox_withdraw(withdrawn.decision_id) is True
+    assert store.outbox_withdraw(withdrawn.decision_id) is False
+    store.outbox_record_result(kept.decision_id, "accepted", None)
+    assert store.outbox_withdraw(str(kept.decision_id)) is False
+    assert [e.decision for e in store.recent_decisions("demo")] == [kept]
+
+
+def test_record_result_keeps_the_row_for_history(store: LocalStore):
+    accepted, rejected, pending = (make_decision(i) for i in ("a", "b", "c"))
+    for d in (accepted, rejected, pending):
+        store.outbox_add(d, username="demo", queue="spam")
+
+    assert store.outbox_record_result(accepted.decision_id, "accepted", None)
+    assert store.outbox_record_result(str(rejected.decision_id), "rejected", "item not leased")
+    assert not store.outbox_record_result(make_decision().decision_id, "accepted", None)
+
+    assert store.outbox_pending() == [pending]
+    assert store.outbox_count_pending() == 1
+    history = {e.decision.item_id: (e.status, e.reason) for e in store.recent_decisions("demo")}
+    assert history == {
+        "a": ("accepted", None),
+        "b": ("rejected", "item not leased"),
+        "c": ("pending", None),
+    }
+    [only_rejected] = store.recent_decisions("demo", status="rejected")
+    assert only_rejected.decision == rejected
+
+
+def test_recent_decisions_newest_first_per_user(store: LocalStore):
+    mine = [make_decision(f"m{n}") for n in range(12)]
+    for n, d in enumerate(mine):
+        store.outbox_add(d, username="demo", queue="spam")
+        if n == 5:
+            store.outbox_add(make_decision("other"), username="someone", queue="spam")
+
+    recent = store.recent_decisions("demo")
+
+    assert [e.decision for e in recent] == list(reversed(mine))[:10]
+    assert {e.queue for e in recent} == {"spam"}
+    assert len(store.recent_decisions("demo", limit=3)) == 3
+    assert store.outbox_count_pending() == 13
+    assert store.outbox_count_pending(username="someone") == 1
+    assert [d.item_id for d in store.outbox_pending(limit=2)] == ["m0", "m1"]
+    assert [d.item_id for d in store.outbox_pending(username="someone")] == ["other"]
+
+
+def test_concurrent_outbox_add_from_threads(store: LocalStore):
+    per_thread, threads_n = 15, 6
+    made = [[make_decision(f"t{t}-{n}") for n in range(per_thread)] for t in range(threads_n)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_n)
+
+    def add_all(batch: list) -> None:
+        start.wait()
+        try:
+            for d in batch:
+                store.outbox_add(d, username="demo", queue="spam")
+                store.outbox_count_pending()
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add_all, args=(batch,)) for batch in made]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    pending = store.outbox_pending(limit=1000)
+    assert len(pending) == per_thread * threads_n
+    assert {d.decision_id for d in pending} == {d.decision_id for b in made for d in b}
+    for batch in made:  # each thread's decisions stay in the order it added them
+        ids = [d.decision_id for d in pending if d.decision_id in {x.decision_id for x in batch}]
+        assert ids == [d.decision_id for d in batch]

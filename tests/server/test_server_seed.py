@@ -1,0 +1,69 @@
+"""Demo seeding: users, queues, >= 60 items, the broken cases, idempotence, 12 MP images."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+
+import httpx
+import pytest
+from PIL import Image
+
+from reviewer.protocol import API_PREFIX
+from server.embedded import EmbeddedServer
+from server.seed import seed_demo
+
+
+def _login(server: EmbeddedServer, username: str, password: str) -> dict[str, str]:
+    reply = httpx.post(f"{server.url}{API_PREFIX}/auth/token",
+                       json={"username": username, "password": password})
+    assert reply.status_code == 200, reply.text
+    return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: EmbeddedServer) -> None:
+    summary = seed_demo(live_server.db_url, live_server.data_dir, scale="small",
+                        passwords={"demo": "demo-pw", "qa": "qa-pw"})
+    assert summary.queues == ["hate-speech", "violent-imagery", "spam"]
+    assert summary.items_total >= 60
+    assert set(summary.passwords) == {"demo", "demo2", "qa", "wellness", "admin"}
+
+    demo = _login(live_server, "demo", "demo-pw")
+    api = httpx.Client(base_url=live_server.url + API_PREFIX, headers=demo)
+    me = api.get("/me").json()
+    assert me["user"] == {"username": "demo", "roles": ["reviewer"], "teams": ["vendor-a"]}
+    lease = api.post("/queues/violent-imagery/leases", json={"max_items": 20}).json()
+    cases = {i["context"]["test_case"]: i for i in lease["items"] if "test_case" in i["context"]}
+    assert set(cases) == {"broken:truncated", "broken:bomb", "broken:mime", "broken:hash"}
+    assert [a["key"] for a in lease["taxonomy"]["actions"]] == ["1", "2", "3", "4", None]
+
+    def fetch(case: str) -> bytes:
+        return api.get(f"/media/{cases[case]['media']['sha256']}").content
+
+    hashed = cases["broken:hash"]["media"]["sha256"]
+    assert hashlib.sha256(fetch("broken:hash")).hexdigest() != hashed
+    assert not fetch("broken:mime").startswith(b"\xff\xd8")
+    width, height = struct.unpack(">II", fetch("broken:bomb")[16:24])
+    assert width * height > Image.MAX_IMAGE_PIXELS * 2
+    with pytest.raises(OSError):
+        Image.open(io.BytesIO(fetch("broken:truncated"))).load()
+    api.close()
+
+    again = seed_demo(live_server.db_url, live_server.data_dir, scale="small")
+    assert (again.items_created, again.items_total, again.passwords) == (0, 70, {})
+    assert again.broken == summary.broken
+
+
+def test_full_seed_adds_images_up_to_12_megapixels(tmp_path) -> None:
+    data_dir = tmp_path / "data"
+    summary = seed_demo(f"sqlite:///{tmp_path / 's.db'}", data_dir, scale="full")
+    assert summary.items_total > 70
+    sizes = set()
+    for path in (data_dir / "media").glob("*/*"):
+        try:
+            with Image.open(path) as image:
+                sizes.add((image.format, image.width * image.height))
+        except (OSError, Image.DecompressionBombError):
+            continue  # the deliberately broken files
+    assert ("JPEG", 12_000_000) in sizes and ("PNG", 12_000_000) in sizes

@@ -1,0 +1,56 @@
+"""The whole reviewer path through the real dialogs and window, against a live server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import PASSWORDS, decide_current, qa_decisions, wait_for_question
+from PySide6.QtCore import Qt
+
+
+def test_login_pick_queue_and_decide_twenty_items_reach_the_server(
+    qtbot: Any, seeded_server: Any, workstation: Any, workers: Any
+) -> None:
+    from ui.app import AppFlow
+
+    flow = AppFlow(workstation, workers)
+    flow.start()
+    qtbot.waitUntil(lambda: flow.login is not None and flow.login.isVisible(), timeout=10000)
+    login = flow.login
+    qtbot.addWidget(login)
+    qtbot.keyClicks(login.server, seeded_server.url)
+    qtbot.keyClicks(login.username, "demo")
+    qtbot.keyClicks(login.password, PASSWORDS["demo"])
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: flow.picker is not None and flow.picker.list.count() > 0,
+                    timeout=10000)
+    picker = flow.picker
+    qtbot.addWidget(picker)
+    queues = workstation.queues()
+    target = max(range(len(queues)), key=lambda i: queues[i].pending)
+    assert picker.list.currentRow() == 0  # first selected when it opens
+    for _ in range(target):
+        qtbot.keyClick(picker.list, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: flow.window is not None, timeout=10000)
+    window = flow.window
+    qtbot.addWidget(window)
+    assert window.session.queue == queues[target].name
+    wait_for_question(qtbot, window)
+
+    decided = dict(decide_current(qtbot, window) for _ in range(20))
+    assert len(decided) == 20
+
+    qtbot.waitUntil(lambda: window.session.status().pending_sync == 0, timeout=20000)
+    on_server = qa_decisions(seeded_server)
+    assert {d.item_id: d.action for d in on_server} == decided
+    for decision in on_server:
+        types = [e.type for e in decision.events]
+        assert types[0] == "shown" and types[-1] == "decided"
+        assert decision.events[-1].action == decision.action
+    # The sync report reaches the status bar through the SyncLoop -> Qt signal bridge.
+    qtbot.waitUntil(lambda: "Waiting to sync: 0" in window.status.pending.text(), timeout=5000)
+    window.close()
+    workstation.stop_sync()

@@ -1,0 +1,90 @@
+"""What the reviewer reads before deciding whether to reveal: category, severity, reason.
+
+Shown beside the item at all times, so a reviewer can often decide from the context
+and the protected view alone (the reason reveal is opt-in).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+
+SEVERITY_NAMES = {0: "0 · low", 1: "1 · moderate", 2: "2 · high", 3: "3 · severe"}
+DESCRIPTION_KEYS = ("description", "summary", "title")
+
+
+def describe_due(due: datetime | None, now: datetime | None = None) -> str:
+    """"14:05 (in 23 min)" in local time, or "overdue"."""
+    if due is None:
+        return "—"
+    now = now or datetime.now(UTC)
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=UTC)
+    minutes = int((due - now).total_seconds() // 60)
+    local = due.astimezone().strftime("%H:%M")
+    if minutes < 0:
+        return f"{local} (overdue by {-minutes} min)"
+    if minutes < 120:
+        return f"{local} (in {minutes} min)"
+    return f"{due.astimezone().strftime('%d %b %H:%M')}"
+
+
+class ContextPanel(QFrame):
+    """Item facts in a form; `note` shows a note waiting for the next decision."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contextPanel")
+        self.setMinimumWidth(260)
+        layout = QVBoxLayout(self)
+        heading = QLabel("Context")
+        heading.setObjectName("panelHeading")
+        layout.addWidget(heading)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.fields: dict[str, QLabel] = {}
+        for key, title in (
+            ("report_reason", "Report reason"),
+            ("category", "Category"),
+            ("severity", "Severity"),
+            ("sla_due", "SLA due"),
+            ("kind", "Kind"),
+            ("item", "Item"),
+        ):
+            value = QLabel("—")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            form.addRow(title, value)
+            self.fields[key] = value
+        layout.addLayout(form)
+        self.description = QLabel("")
+        self.description.setObjectName("description")
+        self.description.setWordWrap(True)
+        layout.addWidget(self.description)
+        self.note = QLabel("")
+        self.note.setObjectName("pendingNote")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    def show_item(self, item: Any | None) -> None:
+        if item is None:
+            for value in self.fields.values():
+                value.setText("—")
+            self.description.setText("")
+            return
+        context = item.context or {}
+        self.fields["report_reason"].setText(context.get("report_reason", "—"))
+        self.fields["category"].setText(item.category)
+        self.fields["severity"].setText(SEVERITY_NAMES.get(item.severity, str(item.severity)))
+        self.fields["sla_due"].setText(describe_due(item.sla_due))
+        self.fields["kind"].setText(item.kind)
+        self.fields["item"].setText(item.id)
+        description = next((context[k] for k in DESCRIPTION_KEYS if context.get(k)), "")
+        self.description.setText(description[:400])
+
+    def show_note(self, note: str | None) -> None:
+        self.note.setText(f"Note for the next decision: {note}" if note else "")

@@ -1,0 +1,205 @@
+"""Paints the current item: protected image or masked text, revealed only on request.
+
+The view holds at most the protected pixmap and, during a reveal only, the revealed
+one; `set_revealed(False)` drops the revealed pixmap so no original pixels can be
+painted by accident (resize, repaint, grab). Broken items paint a "cannot display"
+card with the reason and what the reviewer can do. No decoding or blurring happens
+here: pixmaps arrive ready from the Preparer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from wellness.protect import mask_text
+
+BACKGROUND = QColor("#1e2124")
+CARD = QColor("#2b2f33")
+TEXT = QColor("#e6e6e6")
+MUTED = QColor("#9aa0a6")
+MASKED = QColor("#4a5057")
+BADGE_PROTECTED = QColor("#3c6e47")
+BADGE_REVEALED = QColor("#b3401e")
+BROKEN_HINT = "E escalate · S skip"
+
+
+@dataclass
+class Shown:
+    """What the view shows now. `kind`: empty | loading | image | text | broken."""
+
+    kind: str = "empty"
+    message: str = ""
+    protected: QPixmap | None = None
+    revealed: QPixmap | None = None
+    text: str = ""
+
+
+class ItemView(QWidget):
+    """The content area. `paint_hooks` are called after every paint (benchmarks, tests)."""
+
+    MARGIN = 12
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("itemView")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 240)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.paint_hooks: list[Callable[[], None]] = []
+        self._shown = Shown()
+        self._revealed = False
+        self._masked_cache: tuple[str, str] = ("", "")
+
+    # --- what to show ------------------------------------------------------------------
+
+    def target_size(self) -> tuple[int, int]:
+        """The pixel box images are prepared for (the view minus its margins)."""
+        return (
+            max(64, self.width() - 2 * self.MARGIN),
+            max(64, self.height() - 2 * self.MARGIN),
+        )
+
+    def show_message(self, message: str, *, loading: bool = False) -> None:
+        self._set(Shown(kind="loading" if loading else "empty", message=message))
+
+    def show_image(self, protected: QPixmap) -> None:
+        self._set(Shown(kind="image", protected=protected))
+
+    def show_text(self, text: str) -> None:
+        self._set(Shown(kind="text", text=text))
+
+    def show_broken(self, reason: str) -> None:
+        self._set(Shown(kind="broken", message=reason))
+
+    def set_revealed(self, revealed: bool, pixmap: QPixmap | None = None) -> None:
+        """Reveal (with the unprotected pixmap for images) or re-protect at once."""
+        self._revealed = revealed
+        self._shown.revealed = pixmap if revealed else None
+        self.update()
+
+    @property
+    def kind(self) -> str:
+        return self._shown.kind
+
+    @property
+    def revealed(self) -> bool:
+        return self._revealed
+
+    @property
+    def message(self) -> str:
+        return self._shown.message
+
+    def displayed_pixmap(self) -> QPixmap | None:
+        """The image pixmap that paintEvent would draw now."""
+        if self._shown.kind != "image":
+            return None
+        if self._revealed and self._shown.revealed is not None:
+            return self._shown.revealed
+        return self._shown.protected
+
+    def displayed_text(self) -> str:
+        if self._shown.kind != "text":
+            return ""
+        return self._shown.text if self._revealed else self._masked(self._shown.text)
+
+    def _set(self, shown: Shown) -> None:
+        self._shown = shown
+        self._revealed = False
+        self.update()
+
+    def _masked(self, text: str) -> str:
+        if self._masked_cache[0] != text:
+            self._masked_cache = (text, mask_text(text))
+        return self._masked_cache[1]
+
+    # --- painting --------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 680)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), BACKGROUND)
+        area = self.rect().adjusted(self.MARGIN, self.MARGIN, -self.MARGIN, -self.MARGIN)
+        kind = self._shown.kind
+        if kind == "image":
+            self._paint_image(painter, area)
+        elif kind == "text":
+            self._paint_text(painter, area)
+        elif kind == "broken":
+            self._paint_broken(painter, area)
+        else:
+            painter.setPen(MUTED)
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._shown.message)
+        if kind in ("image", "text"):
+            self._paint_badge(painter)
+        painter.end()
+        for hook in self.paint_hooks:
+            hook()
+
+    def _paint_image(self, painter: QPainter, area: QRect) -> None:
+        pixmap = self.displayed_pixmap()
+        if pixmap is None or pixmap.isNull():
+            return
+        if pixmap.width() > area.width() or pixmap.height() > area.height():
+            # A resize made the view smaller than the prepared image: scale what we have
+            # (still the protected one unless revealing) until the new size is ready.
+            pixmap = pixmap.scaled(
+                area.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
+        x = area.x() + (area.width() - pixmap.width()) // 2
+        y = area.y() + (area.height() - pixmap.height()) // 2
+        painter.drawPixmap(x, y, pixmap)
+
+    def _paint_text(self, painter: QPainter, area: QRect) -> None:
+        painter.fillRect(area, CARD)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        inner = area.adjusted(24, 52, -24, -24)
+        if not self._revealed:
+            painter.setPen(MUTED)
+            painter.drawText(
+                area.adjusted(0, 14, -16, 0),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+                "Text hidden · hold Space to read",
+            )
+        painter.setFont(font)
+        painter.setPen(TEXT if self._revealed else MASKED)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(inner, int(flags), self.displayed_text())
+
+    def _paint_broken(self, painter: QPainter, area: QRect) -> None:
+        card = QRect(0, 0, min(560, area.width()), 180)
+        card.moveCenter(area.center())
+        painter.fillRect(card, CARD)
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(TEXT)
+        inner = card.adjusted(24, 20, -24, -20)
+        painter.drawText(inner, int(Qt.AlignmentFlag.AlignTop), "Cannot display this item")
+        painter.setFont(self.font())
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(inner, int(flags), self._shown.message)
+        painter.setPen(MUTED)
+        painter.drawText(inner, int(Qt.AlignmentFlag.AlignBottom), BROKEN_HINT)
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        label = "REVEALED" if self._revealed else "PROTECTED"
+        colour = BADGE_REVEALED if self._revealed else BADGE_PROTECTED
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        width = painter.fontMetrics().horizontalAdvance(label) + 20
+        badge = QRect(self.MARGIN + 8, self.MARGIN + 8, width, 24)
+        painter.fillRect(badge, colour)
+        painter.setPen(TEXT)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)

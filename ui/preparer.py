@@ -1,0 +1,122 @@
+"""Keeps the next few items decoded, downscaled and protected before they are needed.
+
+Everything slow happens on the image executor: reading media from the vault, decoding,
+downscaling to the view, the protective transform and the PIL -> QImage conversion
+(QImage is safe off the GUI thread; QPixmap is not). The GUI thread only turns the
+finished QImage into a QPixmap when the result arrives, outside the decision-key path,
+so a decision key shows the next item by swapping a ready pixmap.
+Results are cached by (item id, view size); a resize simply prepares again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from reviewer.errors import ReviewerError
+from ui.workers import Op, Workers
+from wellness.protect import MediaError, prepare_image
+
+if TYPE_CHECKING:
+    from reviewer.session import ReviewSession
+
+Size = tuple[int, int]
+
+
+@dataclass
+class PreparedView:
+    """One item ready to paint. `error` set means "cannot display" with that reason."""
+
+    item_id: str
+    size: Size
+    protected: QImage | None = None
+    revealed: QImage | None = None
+    error: str | None = None
+    protected_pixmap: QPixmap | None = field(default=None, repr=False)
+    revealed_pixmap: QPixmap | None = field(default=None, repr=False)
+
+    def protected_pix(self) -> QPixmap | None:
+        if self.protected_pixmap is None and self.protected is not None:
+            self.protected_pixmap = QPixmap.fromImage(self.protected)
+        return self.protected_pixmap
+
+    def revealed_pix(self) -> QPixmap | None:
+        if self.revealed_pixmap is None and self.revealed is not None:
+            self.revealed_pixmap = QPixmap.fromImage(self.revealed)
+        return self.revealed_pixmap
+
+
+def pil_to_qimage(img: Image.Image) -> QImage:
+    """Deep-copied RGB888 QImage (owns its pixels; safe to hand to another thread)."""
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    data = rgb.tobytes("raw", "RGB")
+    qimage = QImage(data, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888)
+    return qimage.copy()
+
+
+def prepare_view(session: ReviewSession, item: Any, size: Size) -> PreparedView:
+    """[W] Read, decode and protect one image item. Never raises for bad media."""
+    view = PreparedView(item_id=item.id, size=size)
+    try:
+        data = session.media_bytes(item.id)
+        mime = item.media.mime if item.media else "application/octet-stream"
+        prepared = prepare_image(data, mime, size, session.policy, item.severity)
+    except MediaError as exc:
+        view.error = exc.reason
+        return view
+    except ReviewerError as exc:
+        view.error = exc.message
+        return view
+    except Exception as exc:  # any decoder surprise is still "cannot display", never a crash
+        view.error = f"The image could not be opened ({type(exc).__name__})."
+        return view
+    view.protected = pil_to_qimage(prepared.protected)
+    view.revealed = pil_to_qimage(prepared.revealed)
+    return view
+
+
+class Preparer(QObject):
+    """Prepares image items ahead; emits `ready(item_id)` on the GUI thread."""
+
+    ready = Signal(str)
+
+    def __init__(self, session: ReviewSession, workers: Workers, keep: int = 4) -> None:
+        super().__init__()
+        self._session = session
+        self._workers = workers
+        self._keep = keep
+        self._cache: dict[tuple[str, Size], PreparedView] = {}
+        self._in_flight: set[tuple[str, Size]] = set()
+
+    def get(self, item_id: str, size: Size) -> PreparedView | None:
+        return self._cache.get((item_id, size))
+
+    def want(self, items: list[Any], size: Size) -> None:
+        """Make sure these items (current first) are prepared for `size`; drop the rest."""
+        wanted = {(i.id, size) for i in items}
+        for key in list(self._cache):
+            if key not in wanted:
+                del self._cache[key]
+        for item in items:
+            key = (item.id, size)
+            if item.kind != "image" or key in self._cache or key in self._in_flight:
+                continue
+            self._in_flight.add(key)
+            Op(lambda it=item: prepare_view(self._session, it, size)).success(
+                self._store
+            ).failure(lambda _e, k=key: self._in_flight.discard(k)).run_on(
+                self._workers.images, self._workers
+            )
+
+    def _store(self, view: PreparedView) -> None:
+        key = (view.item_id, view.size)
+        self._in_flight.discard(key)
+        view.protected_pix()  # the one GUI-thread conversion, done now rather than on a key
+        self._cache[key] = view
+        if len(self._cache) > self._keep * 3:
+            self._cache.pop(next(iter(self._cache)))
+        self.ready.emit(view.item_id)
