@@ -17,7 +17,9 @@ import argparse
 import base64
 import io
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -69,20 +71,51 @@ def make_jpegs(count: int) -> Callable[[int], bytes]:
     return jpeg
 
 
-def start_server(tmp: Path, items: int) -> tuple[Any, list[bytes]]:
-    """Embedded server, demo users, a queue of `items` 12 MP JPEGs; some bytes kept."""
+class ServerProcess:
+    """`reviewer-server serve` in its own process, as in production: the server's request
+    handling must not share the app's interpreter (and GIL) while we time the app."""
+
+    def __init__(self, db_url: str, data_dir: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.data_dir = data_dir
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from server.cli import main; raise SystemExit(main())",
+             "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url,
+             "--data-dir", str(data_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/openapi.json", timeout=1).raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the review server did not start")
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(10)
+
+
+def start_server(tmp: Path, items: int) -> tuple[ServerProcess, list[bytes]]:
+    """A server process, demo users, a queue of `items` 12 MP JPEGs; some bytes kept."""
     from server.db import Database
-    from server.embedded import EmbeddedServer
     from server.seed import seed_demo
     from server.services.items import ensure_queue
 
     db_url = f"sqlite:///{tmp / 'server.db'}"
-    server = EmbeddedServer(db_url, tmp / "server-data").start()
-    seed_demo(db_url, server.data_dir, passwords=PASSWORDS, scale="small")
+    data_dir = tmp / "server-data"
+    data_dir.mkdir()
+    seed_demo(db_url, data_dir, passwords=PASSWORDS, scale="small")
     database = Database(db_url)
     with database.session() as session:
         ensure_queue(session, QUEUE, title="Benchmark (12 MP JPEG)", sensitivity=2)
     database.dispose()
+    server = ServerProcess(db_url, data_dir)
     jpeg = make_jpegs(items)
     with httpx.Client(base_url=server.url + "/api/v1", timeout=60) as client:
         token = client.post("/auth/token", json={"username": "admin",

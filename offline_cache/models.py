@@ -136,13 +136,3 @@ class LedgerRow(Base):
         Index("ix_ledger_user_item", "username", "item_id"),
     )
 
-
-class MediaIndexRow(Base):
-    """Which media blobs the vault holds (the blobs themselves live encrypted on disk)."""
-
-    __tablename__ = "media_index"
-
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    mime: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -25,7 +25,6 @@ from offline_cache.models import (
     ItemRow,
     LeaseRow,
     LedgerRow,
-    MediaIndexRow,
     OutboxRow,
     PolicyRow,
     SettingRow,
@@ -251,15 +250,29 @@ class LocalStore:
         self, decision_id: UUID | str, status: str, reason: str | None = None
     ) -> bool:
         """Mark a decision answered, keeping it for history; False if it is not here."""
-        if status not in ANSWER_STATUSES:
-            raise ValueError(f"unknown decision status {status!r}")
-        stmt = (
-            update(OutboxRow)
-            .where(OutboxRow.decision_id == _uuid_text(decision_id))
-            .values(status=status, reason=reason, answered_at=utc_now())
-        )
+        return self.outbox_record_results([(decision_id, status, reason)]) == 1
+
+    def outbox_record_results(
+        self, answers: Iterable[tuple[UUID | str, str, str | None]]
+    ) -> int:
+        """Mark many decisions answered in one transaction: a sync round costs one fsync,
+        so it holds the write lock (which the GUI thread's decision commit waits on)
+        briefly. Returns how many were found."""
+        answers = list(answers)
+        for _, status, _ in answers:
+            if status not in ANSWER_STATUSES:
+                raise ValueError(f"unknown decision status {status!r}")
+        now = utc_now()
+        found = 0
         with self._write.begin() as s:
-            return s.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+            for decision_id, status, reason in answers:
+                stmt = (
+                    update(OutboxRow)
+                    .where(OutboxRow.decision_id == _uuid_text(decision_id))
+                    .values(status=status, reason=reason, answered_at=now)
+                )
+                found += s.execute(stmt).rowcount  # type: ignore[attr-defined]
+        return found
 
     def outbox_count_pending(self, *, username: str | None = None) -> int:
         stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending")
@@ -337,21 +350,3 @@ class LocalStore:
         )
         with self._read() as s:
             return int(s.scalar(stmt) or 0)
-
-    # --- media index -----------------------------------------------------------------
-
-    def index_media(self, sha256: str, mime: str, size: int) -> None:
-        """Remember that the vault holds this blob."""
-        row = {"sha256": sha256, "mime": mime, "size": size, "stored_at": utc_now()}
-        stmt = sqlite_insert(MediaIndexRow).values(**row)
-        with self._write.begin() as s:
-            s.execute(stmt.on_conflict_do_update(index_elements=["sha256"], set_=row))
-
-    def media_indexed(self, sha256: str) -> bool:
-        with self._read() as s:
-            return s.get(MediaIndexRow, sha256) is not None
-
-    def purge_media_index(self) -> None:
-        """Forget every cached blob (call with `MediaVault.purge()`, e.g. on logout)."""
-        with self._write.begin() as s:
-            s.execute(delete(MediaIndexRow))

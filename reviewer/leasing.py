@@ -105,7 +105,6 @@ class LeaseKeeper:
             self.vault.put(media.sha256, data)
         except HashMismatch as exc:
             raise MediaRejected("The downloaded file does not match its fingerprint.") from exc
-        self.store.index_media(media.sha256, media.mime, len(data))
         self._mark_online(True)
         return data
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from reviewer.api import CLIENT_NAME, ApiClient
-from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
+from reviewer.errors import ExposureCapReached, InvalidAction, MediaRejected, NothingToDecide
 from reviewer.leasing import LeaseKeeper, with_builtin_actions
+from reviewer.pacing import BreakDue, Clock, DailyItemCount, WorkTimer
 from reviewer.protocol import Decision, ExposureEntry, RevealMode, Taxonomy, WellnessPolicy
 from reviewer.sync import Connectivity, InFlight
 from reviewer.timeline import ItemTimeline
@@ -60,7 +62,8 @@ class ReviewSession:
                  taxonomy: Taxonomy, policy: WellnessPolicy,
                  inflight: InFlight | None = None, connectivity: Connectivity | None = None,
                  on_decided: Callable[[], None] | None = None,
-                 on_lease: Callable[[object], None] | None = None) -> None:
+                 on_lease: Callable[[object], None] | None = None,
+                 clock: Clock = time.monotonic) -> None:
         self.queue = queue
         self.username = username
         self.store = store
@@ -79,6 +82,10 @@ class ReviewSession:
         self._undo: list[_Done] = []
         self._timelines: dict[str, ItemTimeline] = {}
         self._supersedes: dict[str, UUID] = {}
+        self._items_today = DailyItemCount(store, username, policy)
+        # The break schedule: break_due(), begin_break(), break_seconds_left(),
+        # end_break(); its `clock` (monotonic) may be swapped by tests.
+        self.breaks = WorkTimer(policy, clock)
         self.reload()
 
     # --- the queue ----------------------------------------------------------------------
@@ -115,7 +122,7 @@ class ReviewSession:
              on_progress: Callable[[int, int], None] | None = None) -> int:
         """[W] Lease more when fewer than `min_ready` remain, fetch their media; returns
         the number of undecided items ready. Media failures mark items broken."""
-        if self.ready_count() < min_ready:
+        if self.ready_count() < min_ready and self._items_today.reached() is None:
             self._leases.lease_more(max(min_ready * 2, 20))
         self.reload()
         self._leases.download_media(self.items(), on_progress)
@@ -160,6 +167,7 @@ class ReviewSession:
         cached = self.current()
         if cached is not None:
             self._timeline(cached.item.id).show()
+            self.breaks.touch()
 
     # --- reveal -------------------------------------------------------------------------
 
@@ -170,6 +178,8 @@ class ReviewSession:
         if cached is None:
             return RevealDecision(allowed=False, reason="There is no item to reveal.",
                                   max_seconds=0.0)
+        if self.breaks.on_break:
+            return RevealDecision(allowed=False, reason="You are on a break.", max_seconds=0.0)
         timeline = self._timeline(cached.item.id)
         seconds_today = self.store.ledger_seconds_on(day_key(datetime.now(UTC)), self.username)
         reveals = self.store.ledger_reveals_for_item(cached.item.id, self.username)
@@ -218,6 +228,7 @@ class ReviewSession:
             if cached is None:
                 raise NothingToDecide()
             self._check(action, labels)
+            self._check_pace(cached.item.id)
             self._end_reveal(cached)
             timeline = self._timeline(cached.item.id)
             if note:
@@ -232,6 +243,7 @@ class ReviewSession:
                 events=timeline.wire_events(), client=CLIENT_NAME)
             self.store.outbox_add(decision, username=self.username, queue=self.queue,
                                   item_state=_state_after(action))
+            self._items_today.add(cached.item.id)
             self._advance(decision, cached, timeline)
         finally:
             self._transition.release()
@@ -279,6 +291,8 @@ class ReviewSession:
             withdrawn = self._withdraw(old.decision_id)
             previous = old.supersedes if withdrawn else old.decision_id
             item_id = old.item_id
+            if withdrawn:
+                self._items_today.withdraw(item_id)
             self.store.set_item_state(item_id, done.cached.state, done.cached.error)
             done.timeline.add("undo")
             with self._lock:
@@ -309,6 +323,9 @@ class ReviewSession:
         decision = _replacement(old, action, old.supersedes if withdrawn else old.decision_id)
         self.store.outbox_add(decision, username=self.username, queue=entry.queue,
                               item_state=_state_after(action))
+        if withdrawn:
+            self._items_today.withdraw(old.item_id)
+        self._items_today.add(old.item_id)
         with self._lock:
             for done in self._undo:
                 if done.decision.decision_id == wanted:
@@ -321,6 +338,26 @@ class ReviewSession:
         """Decisions the server rejected (OutboxEntry with status and reason), newest
         first: kept so the reviewer can see them, never silently dropped."""
         return self.store.recent_decisions(self.username, limit=1000, status="rejected")
+
+    # --- pacing: the daily item cap and breaks (reviewer/pacing.py) -------------------
+
+    def _check_pace(self, item_id: str) -> None:
+        """Refuse a decision during a (due) break or on a new item past today's cap."""
+        if self.breaks.on_break or self.breaks.break_due():
+            raise BreakDue()
+        reason = self._items_today.reached(item_id)
+        if reason:
+            raise ExposureCapReached(reason)
+
+    def cap_reached(self) -> str | None:
+        """[G] Why the current item may not be decided under today's item cap, or None.
+        An item decided earlier today (brought back by undo) never counts as new."""
+        cached = self.current()
+        return self._items_today.reached(cached.item.id if cached else None)
+
+    def items_today(self) -> int:
+        """[G] Distinct items this reviewer decided today (local day), from the outbox."""
+        return self._items_today.count()
 
     # --- status -------------------------------------------------------------------------
 

@@ -190,11 +190,11 @@ class SyncEngine:
             except RequestRejected as exc:
                 results = self._send_one_by_one(batch, exc)
             wanted = set(ids)
+            # an answer to something we did not ask is ignored
+            results = [r for r in results if r.decision_id in wanted]
+            self.store.outbox_record_results(
+                (r.decision_id, r.status, r.reason) for r in results)
             for result in results:
-                if result.decision_id not in wanted:
-                    continue  # an answer to something we did not ask: ignore it
-                self.store.outbox_record_result(result.decision_id, result.status,
-                                                result.reason)
                 if result.status == "rejected":
                     rejected.append((str(result.decision_id), result.reason or ""))
                 else:
@@ -259,13 +259,21 @@ ReportListener = Callable[[SyncReport], None]
 
 class SyncLoop(threading.Thread):
     """Runs `engine.sync_once` every `interval` seconds, sooner when poked, later (with
-    backoff) while the server is unreachable. Calls listeners from this thread."""
+    backoff) while the server is unreachable. Calls listeners from this thread.
+
+    A poke while online syncs after `settle` seconds, so a burst of decisions goes out
+    as one batch and the round does not compete with the decision that follows for the
+    store's write lock. A poke while offline does not cut the backoff short: a reviewer
+    deciding quickly must not turn into a retry storm against a dead server.
+    """
 
     def __init__(self, engine: SyncEngine, on_report: ReportListener | None = None, *,
-                 interval: float = 5.0, backoff: Backoff | None = None) -> None:
+                 interval: float = 5.0, backoff: Backoff | None = None,
+                 settle: float = 0.5) -> None:
         super().__init__(name="reviewer-sync", daemon=True)
         self.engine = engine
         self.interval = interval
+        self.settle = settle
         self.backoff = backoff or Backoff()
         self._listeners: list[ReportListener] = [on_report] if on_report else []
         self._wake = threading.Event()
@@ -276,7 +284,7 @@ class SyncLoop(threading.Thread):
         self._listeners.append(listener)
 
     def poke(self) -> None:
-        """Sync now (e.g. right after a decision)."""
+        """Sync soon (e.g. right after a decision)."""
         self._wake.set()
 
     def stop(self, timeout: float | None = 5.0) -> None:
@@ -300,5 +308,13 @@ class SyncLoop(threading.Thread):
                     listener(report)
                 except Exception:  # a listener's bug must not stop the sync
                     log.exception("sync listener failed")
-            self._wake.wait(delay)
+            self._sleep(delay, pokes_wake=report.online)
+
+    def _sleep(self, delay: float, *, pokes_wake: bool) -> None:
+        if not pokes_wake:
+            self._stopped.wait(delay)
             self._wake.clear()
+            return
+        if self._wake.wait(delay):
+            self._stopped.wait(self.settle)
+        self._wake.clear()

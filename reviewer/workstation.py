@@ -60,7 +60,6 @@ class Workstation:
         if not secrets.secure:
             # The key lives in memory only: media from an earlier run is unreadable.
             vault.purge()
-            store.purge_media_index()
         return cls(data_dir, store, vault, secrets)
 
     # --- who and where ----------------------------------------------------------------
@@ -144,7 +143,6 @@ class Workstation:
         if server and username:
             self.secrets.delete_token(server, username)
         self.vault.purge()
-        self.store.purge_media_index()
         if self.api is not None:
             self.api.close()
         self.api, self._engine = None, None

@@ -29,13 +29,14 @@ def create_user(db_url: str, username: str, password: str, roles: Iterable[str],
     public = UserPublic(username=username, roles=_check_roles(roles), teams=sorted(set(teams)))
     if not password:
         raise AccountError("the password must not be empty")
-    db = Database(db_url)
+    hashed = hash_password(password)  # slow on purpose: before the write transaction
+    db = Database(db_url, strict=True)
     try:
         db.create_schema()
-        with db.session() as session:
+        with db.writer() as session:
             if session.get(User, username) is not None:
                 raise AccountError(f"user {username!r} already exists")
-            session.add(User(username=username, password_hash=hash_password(password),
+            session.add(User(username=username, password_hash=hashed,
                              roles=list(public.roles), teams=list(public.teams)))
     finally:
         db.dispose()
@@ -45,19 +46,20 @@ def create_user(db_url: str, username: str, password: str, roles: Iterable[str],
 def set_password(db_url: str, username: str, password: str) -> None:
     if not password:
         raise AccountError("the password must not be empty")
-    db = Database(db_url)
+    hashed = hash_password(password)
+    db = Database(db_url, strict=True)
     try:
-        with db.session() as session:
+        with db.writer() as session:
             user = session.get(User, username)
             if user is None:
                 raise AccountError(f"no user {username!r}")
-            user.password_hash = hash_password(password)
+            user.password_hash = hashed
     finally:
         db.dispose()
 
 
 def user_exists(db_url: str, username: str) -> bool:
-    db = Database(db_url)
+    db = Database(db_url, strict=True)
     try:
         db.create_schema()
         with db.session() as session:

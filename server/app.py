@@ -17,7 +17,8 @@ ROUTERS = (auth, queues, leases, media, decisions, policy, wellness, qa, items)
 
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
     """Build the server app; creates the schema if it is missing."""
-    db = database or Database(settings.db_url)
+    db = database or Database(settings.db_url, busy_timeout=settings.db_busy_timeout,
+                                     strict=True)
     db.create_schema()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     app = FastAPI(title="Reviewer Workstation review server", version="1.0")

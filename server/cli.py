@@ -27,7 +27,7 @@ def _locations(args: argparse.Namespace) -> tuple[str, Path]:
 
 def cmd_init(args: argparse.Namespace) -> int:
     db_url, data_dir = _locations(args)
-    db = Database(db_url)
+    db = Database(db_url, strict=True)
     db.create_schema()
     db.dispose()
     (data_dir / "media").mkdir(exist_ok=True)
@@ -70,23 +70,26 @@ def _item_from_file(path: Path) -> tuple[str, str | None, bytes | None, str | No
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Each file: media written (content-addressed) first, then one short write
+    transaction, so a running server keeps answering while files are ingested."""
+    from reviewer.protocol import MediaRef
+
     db_url, data_dir = _locations(args)
-    db, store = Database(db_url), MediaStore(data_dir / "media")
+    db, store = Database(db_url, strict=True), MediaStore(data_dir / "media")
     db.create_schema()
     try:
-        with db.session() as session:
+        with db.writer() as session:
             ensure_queue(session, args.queue)
-            for name in args.paths:
-                kind, text, data, mime = _item_from_file(Path(name))
-                media = None
-                if data is not None:
-                    from reviewer.protocol import MediaRef
-
-                    media = MediaRef(sha256=store.put(data), mime=mime or "", bytes=len(data))
+        for name in args.paths:
+            kind, text, data, mime = _item_from_file(Path(name))
+            media = None
+            if data is not None:
+                media = MediaRef(sha256=store.put(data), mime=mime or "", bytes=len(data))
+            with db.writer() as session:
                 item = add_item(session, queue=args.queue, kind=kind, category=args.category,
                                 severity=args.severity, text=text, media=media,
                                 context={"source": Path(name).name})
-                print(f"{item.id}\t{name}")
+            print(f"{item.id}\t{name}")
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

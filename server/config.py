@@ -11,6 +11,8 @@ from reviewer.protocol import MAX_MEDIA_BYTES
 
 APP_DIR_NAME = "reviewer-server"
 ONE_MIB = 1024 * 1024
+DEFAULT_BUSY_TIMEOUT = 15.0
+"""Seconds a SQLite connection waits for the write lock before giving up (503 `busy`)."""
 
 
 def default_data_dir() -> Path:
@@ -39,6 +41,8 @@ class ServerSettings:
     max_body_bytes: int = ONE_MIB
     """Every request body is capped here, except item ingest (base64 media)."""
     max_ingest_bytes: int = (MAX_MEDIA_BYTES * 4) // 3 + ONE_MIB
+    db_busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    """Seconds to wait for a database lock before answering 503 `busy` (SQLite)."""
 
     @property
     def media_dir(self) -> Path:

@@ -1,6 +1,11 @@
-"""Engine and sessions. SQLite runs in WAL mode with explicit BEGINs so that lease
-assignment can take the write lock up front (BEGIN IMMEDIATE); PostgreSQL uses
-`FOR UPDATE SKIP LOCKED` in the leasing service instead.
+"""Engine and sessions. SQLite runs in WAL mode with explicit BEGINs so that every write
+takes the write lock up front (BEGIN IMMEDIATE) and waits for it (busy timeout);
+PostgreSQL uses `FOR UPDATE SKIP LOCKED` in the leasing service instead.
+
+Why writes must go through `writer()`: a deferred transaction that reads and then writes
+has to upgrade its read snapshot to the write lock, and SQLite answers "database is
+locked" at once (no waiting) when another writer committed since the snapshot began. A
+strict `Database` therefore refuses writes inside `session()`.
 """
 
 from __future__ import annotations
@@ -10,18 +15,23 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from server.config import normalise_db_url
+from server.config import DEFAULT_BUSY_TIMEOUT, normalise_db_url
 from server.models import Base
 
 _IMMEDIATE = "sqlite_immediate"
+_READ_ONLY = "read_only"
 
 
-def _make_sqlite_engine(url: str) -> Engine:
+class WriteOutsideWriter(RuntimeError):
+    """A write was attempted in a read session; use `Database.writer()` for it."""
+
+
+def _make_sqlite_engine(url: str, busy_timeout: float) -> Engine:
     engine = create_engine(
-        url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=10,
-        max_overflow=30,
+        url, connect_args={"timeout": busy_timeout, "check_same_thread": False},
+        pool_size=10, max_overflow=30,
     )
 
     @event.listens_for(engine, "connect")
@@ -29,10 +39,10 @@ def _make_sqlite_engine(url: str) -> Engine:
         # Let SQLAlchemy (not the driver) decide when transactions begin.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -43,17 +53,38 @@ def _make_sqlite_engine(url: str) -> Engine:
     return engine
 
 
-class Database:
-    """One engine per server; `session()` for ordinary work, `writer()` for claims."""
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise WriteOutsideWriter("this session is read-only; write in Database.writer()")
 
-    def __init__(self, url: str) -> None:
+
+def _refuse_dml(state: ORMExecuteState) -> None:
+    if state.session.info.get(_READ_ONLY) and (
+            state.is_insert or state.is_update or state.is_delete):
+        raise WriteOutsideWriter("this session is read-only; write in Database.writer()")
+
+
+class Database:
+    """One engine per server; `session()` for reads, `writer()` for every write.
+
+    `busy_timeout` (seconds) is how long a SQLite connection waits for a lock before
+    "database is locked" (which the server answers with 503). `strict=True` makes
+    `session()` read-only, so no write path can slip past the writer.
+    """
+
+    def __init__(self, url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                 strict: bool = False) -> None:
         self.url = normalise_db_url(url)
+        self.strict = strict
         if self.url.startswith("sqlite"):
-            self.engine = _make_sqlite_engine(self.url)
+            self.engine = _make_sqlite_engine(self.url, busy_timeout)
         else:
             self.engine = create_engine(self.url, pool_size=10, max_overflow=30,
                                         pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if strict:
+            event.listen(self._sessions, "before_flush", _refuse_flush)
+            event.listen(self._sessions, "do_orm_execute", _refuse_dml)
         writer_engine = self.engine.execution_options(**{_IMMEDIATE: True})
         self._writers = sessionmaker(writer_engine, expire_on_commit=False)
 
@@ -66,12 +97,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """A read transaction (a consistent snapshot); read-only when `strict`."""
         with self._sessions() as session, session.begin():
+            session.info[_READ_ONLY] = self.strict
             yield session
 
     @contextmanager
     def writer(self) -> Iterator[Session]:
-        """A transaction that holds the write lock from its first statement on SQLite."""
+        """A short write transaction that holds the write lock from its first statement
+        on SQLite. Do slow work (hashing, media files, image encoding) before opening it."""
         with self._writers() as session, session.begin():
             yield session
 

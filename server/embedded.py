@@ -49,7 +49,8 @@ class EmbeddedServer:
         if self._thread is not None:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._db = Database(self.db_url)
+        self._db = Database(self.db_url, busy_timeout=self.settings.db_busy_timeout,
+                            strict=True)
         app = create_app(self.settings, database=self._db)
         sock = self._bind()
         # log_config=None: leave the host process's logging set-up alone.

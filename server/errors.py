@@ -9,6 +9,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reviewer.protocol import ErrorReply
@@ -18,11 +20,15 @@ log = logging.getLogger(__name__)
 _CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
-    415: "unsupported_media_type", 422: "validation_error",
+    415: "unsupported_media_type", 422: "validation_error", 503: "busy",
 }
+RETRY_AFTER_SECONDS = 2
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_PG_BUSY = {"40001", "40P01", "55P03"}
+"""PostgreSQL serialization failure, deadlock, lock not available: try again later."""
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorReply} for status in (401, 403, 404, 409, 413, 422)
+    status: {"model": ErrorReply} for status in (401, 403, 404, 409, 413, 422, 503)
 }
 
 
@@ -61,6 +67,32 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, code, detail)
 
 
+def is_busy(exc: OperationalError) -> bool:
+    """True when the database was only busy (locked by other writers), not broken."""
+    if getattr(exc.orig, "sqlstate", None) in _PG_BUSY:
+        return True
+    message = str(exc.orig).lower()
+    return any(text in message for text in _SQLITE_BUSY)
+
+
+def busy_response(detail: str) -> JSONResponse:
+    return error_response(503, "busy", detail, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """Lock contention past the busy timeout is a 503 the client retries, never a 500."""
+    assert isinstance(exc, OperationalError)
+    if not is_busy(exc):
+        return await _unexpected(request, exc)
+    log.warning("database busy: %s %s", request.method, request.url.path)
+    return busy_response("The database is busy with other writes; try again shortly.")
+
+
+async def _pool_exhausted(request: Request, _exc: Exception) -> JSONResponse:
+    log.warning("connection pool exhausted: %s %s", request.method, request.url.path)
+    return busy_response("The server has no free database connection; try again shortly.")
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal_error", "The server failed to handle this request.")
@@ -69,4 +101,6 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

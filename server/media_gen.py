@@ -5,35 +5,97 @@ client must survive (truncated JPEG, decompression bomb, wrong MIME, hash mismat
 
 from __future__ import annotations
 
+import colorsys
 import io
 import random
 import struct
 import zlib
+from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw
 
 
-def synthetic_image(width: int, height: int, seed: int, caption: str = "") -> Image.Image:
-    """A colourful RGB picture of `width` x `height`, fast even at 12 megapixels."""
+@dataclass(frozen=True)
+class _Shape:
+    kind: str  # "ellipse" or "rectangle"
+    box: tuple[int, int, int, int]
+    colour: tuple[int, int, int]
+
+    @property
+    def area(self) -> int:
+        return (self.box[2] - self.box[0]) * (self.box[3] - self.box[1])
+
+
+@dataclass(frozen=True)
+class _Plan:
+    rotations: tuple[int, int, int]
+    noise_sigma: float
+    shapes: tuple[_Shape, ...]
+
+
+def _plan(width: int, height: int, seed: int) -> _Plan:
+    """Every random choice of a synthetic picture, so it can be drawn and described."""
     rng = random.Random(seed)
-    base = Image.linear_gradient("L")
-    channels = [base.rotate(rng.choice((0, 90, 180, 270))).resize((width, height))
-                for _ in range(3)]
-    image = Image.merge("RGB", channels)
-    noise_size = (max(1, width // 16), max(1, height // 16))
-    noise = Image.effect_noise(noise_size, rng.uniform(20, 60)).resize((width, height))
-    image = ImageChops.add(image, Image.merge("RGB", [noise] * 3), scale=1.3)
-    draw = ImageDraw.Draw(image)
+    rotations = (rng.choice((0, 90, 180, 270)), rng.choice((0, 90, 180, 270)),
+                 rng.choice((0, 90, 180, 270)))
+    sigma = rng.uniform(20, 60)
+    shapes = []
     for _ in range(rng.randint(3, 8)):
         x0, y0 = rng.randrange(width), rng.randrange(height)
         x1 = min(width, x0 + rng.randint(width // 10 + 1, width // 3 + 2))
         y1 = min(height, y0 + rng.randint(height // 10 + 1, height // 3 + 2))
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-        shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
-        shape((x0, y0, max(x0, x1), max(y0, y1)), fill=colour)
+        kind = "ellipse" if rng.random() < 0.5 else "rectangle"
+        shapes.append(_Shape(kind, (x0, y0, max(x0, x1), max(y0, y1)), colour))
+    return _Plan(rotations, sigma, tuple(shapes))
+
+
+def synthetic_image(width: int, height: int, seed: int, caption: str = "") -> Image.Image:
+    """A colourful RGB picture of `width` x `height`, fast even at 12 megapixels."""
+    plan = _plan(width, height, seed)
+    base = Image.linear_gradient("L")
+    channels = [base.rotate(angle).resize((width, height)) for angle in plan.rotations]
+    image = Image.merge("RGB", channels)
+    noise_size = (max(1, width // 16), max(1, height // 16))
+    noise = Image.effect_noise(noise_size, plan.noise_sigma).resize((width, height))
+    image = ImageChops.add(image, Image.merge("RGB", [noise] * 3), scale=1.3)
+    draw = ImageDraw.Draw(image)
+    for shape in plan.shapes:
+        (draw.ellipse if shape.kind == "ellipse" else draw.rectangle)(shape.box,
+                                                                      fill=shape.colour)
     if caption:
         draw.text((8, 8), caption, fill=(255, 255, 255))
     return image
+
+
+def colour_name(rgb: tuple[int, int, int]) -> str:
+    """A plain colour word for an RGB triple (for neutral descriptions)."""
+    hue, saturation, value = colorsys.rgb_to_hsv(*(c / 255 for c in rgb))
+    if value < 0.2:
+        return "black"
+    if saturation < 0.2:
+        return "white" if value > 0.85 else "grey"
+    for limit, name in _HUES:
+        if hue * 360 < limit:
+            return name
+    return "red"
+
+
+_HUES = ((15, "red"), (45, "orange"), (70, "yellow"), (160, "green"), (200, "teal"),
+         (255, "blue"), (290, "purple"), (335, "pink"))
+
+
+def describe_synthetic_image(width: int, height: int, seed: int) -> str:
+    """What `synthetic_image(width, height, seed)` shows, e.g. "Synthetic image: red and
+    blue shapes on a gradient": the colours of its largest shapes, neutral words only."""
+    names: list[str] = []
+    for shape in sorted(_plan(width, height, seed).shapes, key=lambda s: -s.area):
+        name = colour_name(shape.colour)
+        if name not in names:
+            names.append(name)
+    names = names[:3]
+    colours = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Synthetic image: {colours} shapes on a gradient"
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -28,12 +29,21 @@ class MediaStore:
         return sha256
 
     def write_raw(self, sha256: str, data: bytes) -> None:
-        """Write bytes under a name without checking it: seeding uses it for a tampered file."""
+        """Write bytes under a name without checking it: seeding uses it for a tampered file.
+
+        Atomic, and safe when several requests store the same content at once: each
+        writes its own temporary file and renames it over the target.
+        """
         target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{sha256[:8]}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()

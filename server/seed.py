@@ -10,11 +10,11 @@ from __future__ import annotations
 import secrets
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from reviewer.protocol import MediaRef
 from server.accounts import set_password
@@ -22,6 +22,7 @@ from server.config import default_db_url
 from server.db import Database
 from server.media_gen import (
     decompression_bomb_png,
+    describe_synthetic_image,
     encode,
     not_an_image,
     synthetic_image,
@@ -29,9 +30,10 @@ from server.media_gen import (
     truncated_jpeg,
 )
 from server.media_store import MediaStore
-from server.models import Item, User
+from server.models import Item, User, utcnow
 from server.security import hash_password
 from server.seed_content import (
+    BROKEN_DESCRIPTIONS,
     BROKEN_KINDS,
     BROKEN_POSITIONS,
     BROKEN_QUEUE,
@@ -39,12 +41,14 @@ from server.seed_content import (
     SMALL_SIZES,
     USERS,
     QueuePlan,
+    report_reason,
+    sla_offset_minutes,
     synthetic_text,
+    text_description,
 )
 from server.services.items import add_item, ensure_queue
 
 Scale = Literal["full", "small"]
-SEED_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -64,11 +68,15 @@ def _seed_users(db: Database, db_url: str, passwords: dict[str, str] | None,
         given = (passwords or {}).get(username)
         with db.session() as session:
             exists = session.get(User, username) is not None
-            if not exists:
-                password = given or secrets.token_urlsafe(12)
-                session.add(User(username=username, password_hash=hash_password(password),
-                                 roles=roles, teams=teams))
-                summary.passwords[username] = password
+        if not exists:
+            password = given or secrets.token_urlsafe(12)
+            hashed = hash_password(password)  # slow on purpose: outside the transaction
+            with db.writer() as session:
+                exists = session.get(User, username) is not None
+                if not exists:
+                    session.add(User(username=username, password_hash=hashed, roles=roles,
+                                     teams=teams))
+                    summary.passwords[username] = password
         if exists and given:
             set_password(db_url, username, given)
             summary.passwords[username] = given
@@ -120,47 +128,57 @@ def _plan_items(plan: QueuePlan, scale: Scale) -> list[tuple[str, dict[str, obje
             for spec in specs]
 
 
-def _make_item(session: Session, store: MediaStore, plan: QueuePlan, item_id: str,
-               spec: dict[str, object], order: int) -> str | None:
-    n = int(spec["n"])  # type: ignore[call-overload]
+def _item_fields(store: MediaStore, plan: QueuePlan, spec: dict[str, object]
+                 ) -> dict[str, Any]:
+    """The new item's fields; makes and stores its media (the slow part, so it runs
+    before any transaction opens)."""
+    n, category = int(spec["n"]), str(spec["category"])  # type: ignore[call-overload]
     context = {"source": "synthetic demo", "author": f"user_{1000 + n}",
-               "description": f"Synthetic {spec['category']} sample #{n}"}
+               "report_reason": report_reason(category, n)}
     text, media, kind, broken = None, None, "text", spec.get("broken")
     if broken:
         kind, media = "image", _broken_media(store, str(broken), n)
         context["test_case"] = f"broken:{broken}"
+        context["description"] = BROKEN_DESCRIPTIONS[str(broken)]
     elif "image" in spec:
         width, height, fmt = spec["image"]  # type: ignore[misc]
-        kind = "image"
-        media = _image(store, width, height, fmt, seed=zlib.crc32(f"{plan.name}:{n}".encode()),
+        kind, seed = "image", zlib.crc32(f"{plan.name}:{n}".encode())
+        media = _image(store, width, height, fmt, seed=seed,
                        caption=f"{plan.name} #{n} ({width}x{height})")
-        context["description"] += f", {width}x{height} {fmt}"
+        context["description"] = (f"{describe_synthetic_image(width, height, seed)}; "
+                                  f"{width}x{height} {fmt}")
     else:
-        text = synthetic_text(n, plan.name, 400 if n == 1 else 12 + n % 30)
-    add_item(session, queue=plan.name, kind=kind, category=str(spec["category"]),
-             severity=int(spec["severity"]), text=text, media=media,  # type: ignore[call-overload]
-             context=context, item_id=item_id,
-             created_at=SEED_EPOCH + timedelta(seconds=order),
-             sla_due=SEED_EPOCH + timedelta(days=3650) if n % 5 == 0 else None)
-    return str(broken) if broken else None
+        words = 400 if n == 1 else 12 + n % 30
+        text = synthetic_text(n, plan.name, words)
+        context["description"] = text_description(words)
+    return {"queue": plan.name, "kind": kind, "category": category,
+            "severity": int(spec["severity"]), "text": text, "media": media,  # type: ignore[call-overload]
+            "context": context}
 
 
 def _seed_queue(db: Database, store: MediaStore, plan: QueuePlan, scale: Scale,
-                summary: SeedSummary) -> None:
-    with db.session() as session:
+                summary: SeedSummary, base: datetime) -> None:
+    with db.writer() as session:
         ensure_queue(session, plan.name, title=plan.title, sensitivity=plan.sensitivity,
                      taxonomy=plan.taxonomy)
-    for order, (item_id, spec) in enumerate(_plan_items(plan, scale)):
-        with db.session() as session:
-            summary.items_total += 1
-            if session.get(Item, item_id) is not None:
-                if spec.get("broken"):
-                    summary.broken[str(spec["broken"])] = item_id
-                continue
-            broken = _make_item(session, store, plan, item_id, spec, order)
-            summary.items_created += 1
-            if broken:
-                summary.broken[broken] = item_id
+    planned = _plan_items(plan, scale)
+    with db.session() as session:
+        existing = set(session.scalars(
+            select(Item.id).where(Item.id.in_([item_id for item_id, _ in planned]))))
+    for order, (item_id, spec) in enumerate(planned):
+        summary.items_total += 1
+        if spec.get("broken"):
+            summary.broken[str(spec["broken"])] = item_id
+        if item_id in existing:
+            continue
+        fields = _item_fields(store, plan, spec)
+        created_at = base + timedelta(seconds=order)
+        sla_due = created_at + timedelta(minutes=sla_offset_minutes(int(spec["n"])))  # type: ignore[call-overload]
+        with db.writer() as session:
+            if session.get(Item, item_id) is None:  # a concurrent seeding may have added it
+                add_item(session, item_id=item_id, created_at=created_at, sla_due=sla_due,
+                         **fields)
+                summary.items_created += 1
 
 
 def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] | None = None,
@@ -169,14 +187,17 @@ def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] |
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db_url = db_url or default_db_url(data_dir)
-    db = Database(db_url)
+    db = Database(db_url, strict=True)
     summary = SeedSummary()
+    # Items are "created" in the two hours before seeding, so some SLAs are already
+    # overdue, most are hours away; queue order follows the plan's order.
+    base = (utcnow() - timedelta(hours=2)).replace(microsecond=0)
     try:
         db.create_schema()
         store = MediaStore(data_dir / "media")
         _seed_users(db, db_url, passwords, summary)
         for plan in QUEUES:
-            _seed_queue(db, store, plan, scale, summary)
+            _seed_queue(db, store, plan, scale, summary, base)
             summary.queues.append(plan.name)
     finally:
         db.dispose()

@@ -90,3 +90,38 @@ def synthetic_text(seed: int, queue: str, words: int) -> str:
     """Placeholder prose: obviously synthetic, never real user content."""
     body = " ".join(_WORDS[(seed * 7 + i * 3) % len(_WORDS)] for i in range(words))
     return f"[synthetic sample {seed} for {queue}] {body.capitalize()}."
+
+
+# --- what the context panel shows ------------------------------------------------------
+
+_REASONS = {
+    "slur": "slurs", "harassment": "harassment", "hate_symbol": "hateful symbols",
+    "graphic_violence": "graphic violence", "weapons": "weapons", "injury": "graphic injury",
+    "scam": "a scam", "phishing": "phishing", "bulk": "bulk spam",
+}
+
+BROKEN_DESCRIPTIONS = {
+    "truncated": "Synthetic image file cut off halfway (test case: truncated JPEG)",
+    "bomb": "Tiny PNG file declaring 100000x100000 pixels (test case: decompression bomb)",
+    "mime": "Plain text file declared as a JPEG image (test case: wrong MIME type)",
+    "hash": "Synthetic image whose stored bytes do not match its hash (test case: "
+            "hash mismatch)",
+}
+
+
+def report_reason(category: str, n: int) -> str:
+    """Why the item is in the queue, e.g. "Reported by 3 users: graphic violence"."""
+    reason = _REASONS.get(category, category.replace("_", " "))
+    if n % 4 == 3:
+        return f"Flagged by automated classifier (score 0.{60 + (n * 7) % 39}): {reason}"
+    reporters = 1 + (n * 5) % 11
+    return f"Reported by {reporters} user{'s' if reporters > 1 else ''}: {reason}"
+
+
+def text_description(words: int) -> str:
+    return f"Synthetic text post: {words} words of placeholder Latin"
+
+
+def sla_offset_minutes(n: int) -> int:
+    """Minutes from an item's creation to its SLA: between 1 and 7 hours, varying."""
+    return 60 * (1 + (n * 7) % 6) + (n * 17) % 60

@@ -2,12 +2,13 @@
 
 Every action has its shortcut with auto-repeat off (a held key fires once), lives on the
 window (so shortcuts work wherever focus is inside it) and appears in its menu with
-the key shown, so everything the keyboard does the mouse can do too.
+the key shown, so everything the keyboard does the mouse can do too. Label commands are
+checkable: their check marks mirror the labels chosen for the current item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,7 +26,8 @@ def build_actions(
     actions: dict[str, QAction] = {}
     menus: dict[str, QMenu] = {}
     for name in table.menus:
-        menus[name] = window.menuBar().addMenu(f"&{name}")
+        if table.in_menu(name):  # no empty menus (a queue without labels)
+            menus[name] = window.menuBar().addMenu(f"&{name}")
     for command in table:
         action = QAction(command.title, window)
         action.setObjectName(f"action:{command.id}")
@@ -34,6 +36,7 @@ def build_actions(
             action.setShortcut(QKeySequence(command.key))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setAutoRepeat(False)
+        action.setCheckable(command.toggles is not None)
         action.triggered.connect(lambda _checked=False, c=command: handler(c))
         window.addAction(action)
         if command.menu not in menus:
@@ -64,3 +67,14 @@ def action_for_key(actions: dict[str, QAction], sequence: QKeySequence) -> QActi
         ):
             return action
     return None
+
+
+def show_chosen_labels(
+    actions: dict[str, QAction], table: CommandTable, chosen: Collection[str]
+) -> None:
+    """Check the label actions of the chosen labels (signals blocked: display only)."""
+    for command in table.labels():
+        action = actions[command.id]
+        blocked = action.blockSignals(True)
+        action.setChecked(command.toggles in chosen)
+        action.blockSignals(blocked)

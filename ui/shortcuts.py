@@ -1,8 +1,9 @@
 """The one shortcut table: every command the reviewer can give, with its key and menu.
 
-QActions, menus, the on-screen legend and the F1 help are all built from `CommandTable`,
-so a key is written down once (in resources/shortcuts.json, or in the queue's taxonomy
-for decision keys 1-9) and can never disagree between places. No widgets are built here.
+QActions, menus, the on-screen legend, the context panel's label chips and the F1 help
+are all built from `CommandTable`, so a key is written down once (in
+resources/shortcuts.json, or in the queue's taxonomy for its decision and label keys
+1-9) and can never disagree between places. No widgets are built here.
 """
 
 from __future__ import annotations
@@ -13,21 +14,26 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from reviewer.protocol import Taxonomy
+from reviewer.protocol import Taxonomy, TaxonomyEntry
 
 DECIDE_PREFIX = "decide:"
+LABEL_PREFIX = "label:"
+LABELS_MENU = "Labels"
 _TABLE_FILE = "shortcuts.json"
 
 
 @dataclass(frozen=True)
 class Command:
-    """One thing the reviewer can do: `decides` names the decision action it records, if any."""
+    """One thing the reviewer can do: `decides` names the decision action it records, if
+    any; `toggles` names the taxonomy label it chooses or unchooses for the current item
+    (a label toggle is never a decision)."""
 
     id: str
     title: str
     key: str | None
     menu: str
     decides: str | None = None
+    toggles: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,9 @@ class CommandTable:
     def decisions(self) -> list[Command]:
         return [c for c in self.commands if c.decides is not None]
 
+    def labels(self) -> list[Command]:
+        return [c for c in self.commands if c.toggles is not None]
+
 
 def load_defaults(path: Path | None = None) -> tuple[list[Command], list[str]]:
     """Read the default commands (everything except the queue's own decision keys)."""
@@ -74,27 +83,33 @@ def load_defaults(path: Path | None = None) -> tuple[list[Command], list[str]]:
 
 
 def build_table(taxonomy: Taxonomy | None, path: Path | None = None) -> CommandTable:
-    """Merge the queue's decision actions (keys 1-9) in front of the default commands.
+    """The queue's decision actions, then its labels, in front of the default commands.
 
     Taxonomy actions that a default command already records (`escalate`, `skip`) keep the
-    default's key (E, S) instead of appearing twice.
+    default's key (E, S) instead of appearing twice; a taxonomy key that is already bound
+    leaves its entry without a key (still in the menu) rather than binding it twice.
     """
     defaults, menus = load_defaults(path)
     covered = {c.decides for c in defaults if c.decides}
     taken = {c.key for c in defaults if c.key}
-    queue_commands = []
-    for action in taxonomy.actions if taxonomy else []:
-        if action.id in covered:
-            continue
-        key = action.key if action.key not in taken else None
-        queue_commands.append(
-            Command(
-                id=DECIDE_PREFIX + action.id,
-                title=action.title,
-                key=key,
-                menu="Decide",
-                decides=action.id,
-            )
-        )
-    queue_commands.sort(key=lambda c: (c.key is None, c.key or "", c.title))
-    return CommandTable(commands=tuple(queue_commands + defaults), menus=tuple(menus))
+    actions = [a for a in (taxonomy.actions if taxonomy else []) if a.id not in covered]
+    decide = _queue_commands(actions, taken, DECIDE_PREFIX, "Decide", "decides")
+    taken |= {c.key for c in decide if c.key}
+    labels = _queue_commands(taxonomy.labels if taxonomy else [], taken, LABEL_PREFIX,
+                             LABELS_MENU, "toggles")
+    if labels and LABELS_MENU not in menus:
+        menus.insert(min(2, len(menus)), LABELS_MENU)
+    return CommandTable(commands=tuple(decide + labels + defaults), menus=tuple(menus))
+
+
+def _queue_commands(entries: list[TaxonomyEntry], taken: set[str], prefix: str, menu: str,
+                    field: str) -> list[Command]:
+    """Commands for taxonomy entries, sorted by key (unbound ones last)."""
+    commands = [
+        Command(id=prefix + entry.id, title=entry.title,
+                key=entry.key if entry.key not in taken else None, menu=menu,
+                **{field: entry.id})
+        for entry in entries
+    ]
+    commands.sort(key=lambda c: (c.key is None, c.key or "", c.title))
+    return commands

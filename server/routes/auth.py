@@ -18,16 +18,19 @@ router = APIRouter(tags=["auth"], responses=ERROR_RESPONSES)
 
 @router.post("/auth/token", response_model=TokenReply)
 def issue_token(body: TokenRequest, db: DbDep, settings: SettingsDep) -> TokenReply:
+    """Verify the password (slow on purpose) outside any transaction, then store the
+    token in a short write transaction."""
     with db.session() as session:
         user = session.get(User, body.username)
-        if not verify_password(user.password_hash if user else None, body.password) or not user:
-            raise ApiError(401, "invalid_credentials", "Unknown user or wrong password.")
+    if not verify_password(user.password_hash if user else None, body.password) or not user:
+        raise ApiError(401, "invalid_credentials", "Unknown user or wrong password.")
+    token, hashed = new_token()
+    with db.writer() as session:
         now = utcnow()
         session.execute(delete(AccessToken).where(AccessToken.expires_at <= now))
-        token, hashed = new_token()
         expires_at = now + timedelta(seconds=settings.token_ttl)
         session.add(AccessToken(token_hash=hashed, username=user.username, expires_at=expires_at))
-        public = UserPublic(username=user.username, roles=user.roles, teams=user.teams)
+    public = UserPublic(username=user.username, roles=user.roles, teams=user.teams)
     return TokenReply(access_token=token, expires_at=expires_at, user=public)
 
 

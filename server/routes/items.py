@@ -14,5 +14,4 @@ router = APIRouter(tags=["items"], responses=ERROR_RESPONSES)
 
 @router.post("/items", response_model=ItemCreated, status_code=201)
 def create_item(body: ItemCreate, _user: AdminUser, db: DbDep, request: Request) -> ItemCreated:
-    with db.session() as session:
-        return ingest_item(session, request.app.state.media, body)
+    return ingest_item(db, request.app.state.media, body)

@@ -28,7 +28,7 @@ def post_exposure(body: ExposureBatch, user: ReviewerUser, db: DbDep) -> Exposur
 @router.put("/wellness/policies/{scope}", response_model=WellnessPolicyStored)
 def put_policy(scope: str, body: WellnessPolicyPut, _user: WellnessUser,
                db: DbDep) -> WellnessPolicyStored:
-    with db.session() as session:
+    with db.writer() as session:
         store_policy(session, check_scope(scope), body.policy)
     return WellnessPolicyStored(scope=scope, policy=body.policy)
 

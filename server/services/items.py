@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from reviewer.protocol import Item as WireItem
 from reviewer.protocol import ItemCreate, ItemCreated, MediaRef, Taxonomy
+from server.db import Database
 from server.errors import ApiError
 from server.media_store import MediaStore
 from server.models import Item, Queue, utcnow
@@ -79,9 +80,17 @@ def add_item(session: Session, *, queue: str, kind: str, category: str, severity
     return item
 
 
-def ingest_item(session: Session, store: MediaStore, body: ItemCreate) -> ItemCreated:
-    if session.get(Queue, body.queue) is None:
-        raise ApiError(404, "unknown_queue", f"There is no queue named {body.queue!r}.")
+def _queue_exists(session: Session, name: str) -> None:
+    if session.get(Queue, name) is None:
+        raise ApiError(404, "unknown_queue", f"There is no queue named {name!r}.")
+
+
+def ingest_item(db: Database, store: MediaStore, body: ItemCreate) -> ItemCreated:
+    """Check, write the media file (content-addressed, outside any transaction: a
+    concurrent or failed ingest leaves at most an unreferenced file), then insert the
+    item in a short write transaction."""
+    with db.session() as session:
+        _queue_exists(session, body.queue)
     data = _decode_media(body)
     try:
         _check_shape(body, data)
@@ -90,7 +99,9 @@ def ingest_item(session: Session, store: MediaStore, body: ItemCreate) -> ItemCr
     media = None
     if data is not None:
         media = MediaRef(sha256=store.put(data), mime=body.mime or "", bytes=len(data))
-    item = add_item(session, queue=body.queue, kind=body.kind, category=body.category,
-                    severity=body.severity, text=body.text, media=media,
-                    context=dict(body.context), sla_due=body.sla_due)
+    with db.writer() as session:
+        _queue_exists(session, body.queue)
+        item = add_item(session, queue=body.queue, kind=body.kind, category=body.category,
+                        severity=body.severity, text=body.text, media=media,
+                        context=dict(body.context), sla_due=body.sla_due)
     return ItemCreated(id=item.id, media=media)

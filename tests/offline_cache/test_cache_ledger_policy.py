@@ -84,11 +84,3 @@ def test_settings_round_trip(store: LocalStore):
 
     assert store.get_setting("last_server") == "http://127.0.0.1:2"
 
-
-def test_purge_media_index(store: LocalStore):
-    store.index_media("ab" * 32, "image/png", 10)
-    assert store.media_indexed("ab" * 32)
-
-    store.purge_media_index()
-
-    assert not store.media_indexed("ab" * 32)

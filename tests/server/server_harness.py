@@ -44,7 +44,7 @@ class Harness:
 
     def __init__(self, server: EmbeddedServer) -> None:
         self.server = server
-        self.db = Database(server.db_url)
+        self.db = Database(server.db_url, strict=True)
         self.media = MediaStore(server.data_dir / "media")
         self.http = httpx.Client(base_url=server.url + API_PREFIX, timeout=20)
         self._ids = itertools.count()
@@ -58,7 +58,7 @@ class Harness:
         """Create a user (if new) and a bearer token; return the Authorization header."""
         name = name or f"user{next(self._ids)}"
         token, hashed = new_token()
-        with self.db.session() as session:
+        with self.db.writer() as session:
             if session.get(User, name) is None:
                 session.add(User(username=name, password_hash=password_hash(),
                                  roles=list(roles or ("reviewer",)), teams=list(teams)))
@@ -69,19 +69,20 @@ class Harness:
 
     def queue(self, name: str, items: int = 5, *, images: int = 0) -> list[str]:
         """Create a queue with `images` image items then text items; return item ids."""
+        media: list[MediaRef] = []
+        for n in range(images):  # media files first, then one short write transaction
+            data = encode(synthetic_image(40 + n, 30, n), "PNG")
+            media.append(MediaRef(sha256=self.media.put(data), mime="image/png",
+                                  bytes=len(data)))
         ids = []
-        with self.db.session() as session:
+        with self.db.writer() as session:
             ensure_queue(session, name, taxonomy=TAXONOMY, sensitivity=1)
             base = utcnow() - timedelta(days=1)
             for n in range(items):
-                media = None
-                if n < images:
-                    data = encode(synthetic_image(40 + n, 30, n), "PNG")
-                    media = MediaRef(sha256=self.media.put(data), mime="image/png",
-                                     bytes=len(data))
-                item = add_item(session, queue=name, kind="image" if media else "text",
-                                category="test", severity=n % 4, media=media,
-                                text=None if media else f"text {n}",
+                ref = media[n] if n < images else None
+                item = add_item(session, queue=name, kind="image" if ref else "text",
+                                category="test", severity=n % 4, media=ref,
+                                text=None if ref else f"text {n}",
                                 item_id=f"{name}-{n:03d}",
                                 created_at=base + timedelta(seconds=n))
                 ids.append(item.id)

@@ -1,0 +1,144 @@
+"""Pacing of a review session: the daily item cap and the break schedule.
+
+Both are enforced by the client from the cached wellness policy, so they hold when the
+server is unreachable (invariant 4): the day's item count comes from the local outbox
+(this reviewer's decisions whose `decided_at` falls on today's local day), and work
+time is measured here with a monotonic clock. No network, no Qt; the only disk read is
+one outbox query when a session starts or a new day begins.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from reviewer.errors import ExposureCapReached
+from reviewer.protocol import WellnessPolicy
+from wellness.breaks import BreakSchedule
+from wellness.exposure import day_key
+
+Clock = Callable[[], float]
+
+
+class BreakDue(ExposureCapReached):
+    """A decision was asked for while a break is due or under way."""
+
+    default_message = "It is time for a break. Your decisions are saved."
+
+
+def _today() -> date:
+    return day_key(datetime.now(UTC))
+
+
+class DailyItemCount:
+    """How many distinct items this reviewer decided today, and whether the cap is met.
+
+    Kept in memory after one count from the outbox; `add`/`withdraw` follow the
+    session's own decisions so the check costs nothing on the GUI thread."""
+
+    def __init__(self, store, username: str, policy: WellnessPolicy,
+                 today: Callable[[], date] = _today) -> None:
+        self._store, self._username, self.policy = store, username, policy
+        self._today = today
+        self._lock = threading.Lock()
+        self._day: date | None = None
+        self._items: Counter[str] = Counter()
+
+    def _roll_day(self) -> None:
+        """Count today's decisions from the outbox when the day is new (or at start)."""
+        today = self._today()
+        if today == self._day:
+            return
+        items: Counter[str] = Counter()
+        limit = 2 * self.policy.daily_item_cap + 100  # changes add rows, not items
+        for entry in self._store.recent_decisions(self._username, limit=limit):
+            if day_key(entry.decision.decided_at) != today:
+                break  # newest first: everything further back is older
+            items[entry.decision.item_id] += 1
+        self._day, self._items = today, items
+
+    def count(self) -> int:
+        with self._lock:
+            self._roll_day()
+            return len(self._items)
+
+    def add(self, item_id: str) -> None:
+        with self._lock:
+            self._roll_day()
+            self._items[item_id] += 1
+
+    def withdraw(self, item_id: str) -> None:
+        """A decision of today left the outbox (undo before sync)."""
+        with self._lock:
+            self._items[item_id] -= 1
+            if self._items[item_id] <= 0:
+                del self._items[item_id]
+
+    def reached(self, item_id: str | None = None) -> str | None:
+        """A sentence when the cap stops a decision on `item_id` (None: on any new item).
+        An item already decided today may be decided again (undo, change)."""
+        cap = self.policy.daily_item_cap
+        with self._lock:
+            self._roll_day()
+            if len(self._items) < cap or (item_id is not None and item_id in self._items):
+                return None
+        return (f"You have reviewed {cap} items today, your daily limit. Well done: "
+                "please stop for today. Your decisions are saved and will sync.")
+
+
+class WorkTimer:
+    """Seconds of review work since the last break, and the break itself.
+
+    The clock starts when the first item is shown, stops during a break and starts
+    from zero after it. `clock` is monotonic (tests may pass a manual one)."""
+
+    def __init__(self, policy: WellnessPolicy, clock: Clock = time.monotonic) -> None:
+        self.schedule = BreakSchedule(policy)
+        self.clock = clock
+        self._since: float | None = None
+        self._break_started: float | None = None
+
+    def touch(self) -> None:
+        """Work is going on (an item is on screen): start the clock if it is not running."""
+        if self._since is None and self._break_started is None:
+            self._since = self.clock()
+
+    def worked_seconds(self) -> float:
+        if self._since is None or self._break_started is not None:
+            return 0.0
+        return max(0.0, self.clock() - self._since)
+
+    @property
+    def on_break(self) -> bool:
+        return self._break_started is not None
+
+    def break_due(self) -> bool:
+        """True once a full interval of work has passed (False during the break)."""
+        return not self.on_break and self.schedule.due(self.worked_seconds())
+
+    def begin_break(self) -> None:
+        if self._break_started is None:
+            self._break_started = self.clock()
+            self._since = None
+
+    def break_seconds_left(self) -> float | None:
+        """Seconds of the break still to go; None when not on a break."""
+        if self._break_started is None:
+            return None
+        elapsed = self.clock() - self._break_started
+        return max(0.0, self.schedule.break_seconds - elapsed)
+
+    def end_break(self) -> bool:
+        """End the break once its time is up (False, and still on break, before that);
+        work time starts again from zero."""
+        left = self.break_seconds_left()
+        if left is None:
+            return True
+        if left > 0:
+            return False
+        self._break_started = None
+        self._since = self.clock()
+        return True
