@@ -4,7 +4,9 @@ Methods marked [G] are safe on the GUI thread: no network, at most a small SQLit
 commit or two. Methods marked [W] download, decrypt or lease and belong on a worker.
 A decision is committed to the outbox before the session moves on, so a killed
 process loses nothing; `decide` refuses to run twice at once (Anki's "transition"
-state), so a held or repeated key cannot answer twice.
+state), so a held or repeated key cannot answer twice. It also refuses decisions while
+a break is due and on new items past today's item cap (reviewer/pacing.py), from the
+cached policy and the local outbox, so both hold offline.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class ReviewSession:
         self._timelines: dict[str, ItemTimeline] = {}
         self._supersedes: dict[str, UUID] = {}
         self._items_today = DailyItemCount(store, username, policy)
+        self._items_today.count()  # read today's outbox here (a worker), not on the GUI thread
         # The break schedule: break_due(), begin_break(), break_seconds_left(),
         # end_break(); its `clock` (monotonic) may be swapped by tests.
         self.breaks = WorkTimer(policy, clock)

@@ -1,16 +1,21 @@
 """What the reviewer reads before deciding whether to reveal: category, severity, reason.
 
 Shown beside the item at all times, so a reviewer can often decide from the context
-and the protected view alone (the reason reveal is opt-in).
+and the protected view alone (the reason reveal is opt-in). Below the facts, the
+queue's labels with their keys, checked when chosen for the next decision.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+
+from ui.legend import key_text, restyle
+from ui.shortcuts import Command
 
 SEVERITY_NAMES = {0: "0 · low", 1: "1 · moderate", 2: "2 · high", 3: "3 · severe"}
 DESCRIPTION_KEYS = ("description", "summary", "title")
@@ -33,9 +38,10 @@ def describe_due(due: datetime | None, now: datetime | None = None) -> str:
 
 
 class ContextPanel(QFrame):
-    """Item facts in a form; `note` shows a note waiting for the next decision."""
+    """Item facts in a form; `note` shows a note waiting for the next decision; one chip
+    per label command (from the shortcut table), checked when chosen."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, labels: Sequence[Command] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("contextPanel")
         self.setMinimumWidth(260)
@@ -68,7 +74,30 @@ class ContextPanel(QFrame):
         self.note.setObjectName("pendingNote")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        self.label_chips: dict[str, tuple[Command, QLabel]] = {}
+        self.chosen_labels: frozenset[str] = frozenset()
+        if labels:
+            self._add_label_chips(layout, labels)
         layout.addStretch(1)
+
+    def _add_label_chips(self, layout: QVBoxLayout, labels: Sequence[Command]) -> None:
+        heading = QLabel("Labels for the next decision")
+        heading.setObjectName("panelHeading")
+        layout.addWidget(heading)
+        for command in labels:
+            chip = QLabel()
+            chip.setObjectName("labelChip")
+            layout.addWidget(chip)
+            self.label_chips[command.toggles or command.id] = (command, chip)
+        self.show_chosen_labels(())
+
+    def show_chosen_labels(self, chosen: Collection[str]) -> None:
+        self.chosen_labels = frozenset(chosen)
+        for label_id, (command, chip) in self.label_chips.items():
+            picked = label_id in self.chosen_labels
+            chip.setText(f"{'☑' if picked else '☐'}  {key_text(command.key)}  {command.title}")
+            chip.setProperty("chosen", picked)
+            restyle(chip)
 
     def show_item(self, item: Any | None) -> None:
         if item is None:

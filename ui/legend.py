@@ -1,6 +1,11 @@
-"""Shortcut legend under the item and the F1 help dialog, both from the CommandTable."""
+"""Shortcut legend under the item and the F1 help dialog, both from the CommandTable.
+
+The legend also shows which labels are chosen for the current item (a check mark on
+the label's chip), so the reviewer sees what the next decision key will record."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -15,9 +20,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.shortcuts import CommandTable
+from ui.shortcuts import Command, CommandTable
 
 COMMAND_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+CHECK = "✓"
+
+
+def _row(command: Command) -> int:
+    """Decisions first, then the queue's labels, then everything else."""
+    if command.decides is not None:
+        return 0
+    return 1 if command.toggles is not None else 2
+
+
+def chip_text(command: Command, chosen: bool = False) -> str:
+    mark = f"{CHECK}&nbsp;" if chosen else ""
+    return f"{mark}<b>{key_text(command.key)}</b>&nbsp;{command.title}"
+
+
+def restyle(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def key_text(key: str | None) -> str:
@@ -28,9 +54,9 @@ def key_text(key: str | None) -> str:
 
 
 class Legend(QWidget):
-    """One chip per command, in table order: decisions on the first row, the rest below.
-
-    `command_ids` lists what is shown, for checks against the table."""
+    """One chip per command, in table order: decisions on the first row, labels on the
+    second, the rest below. `command_ids` lists what is shown, for checks against the
+    table; `chosen_labels` what `show_chosen_labels` last marked."""
 
     def __init__(self, table: CommandTable, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,17 +66,29 @@ class Legend(QWidget):
         layout.setHorizontalSpacing(16)
         layout.setVerticalSpacing(2)
         self.command_ids: list[str] = []
-        columns = [0, 0]
+        self.chosen_labels: frozenset[str] = frozenset()
+        self._label_chips: dict[str, tuple[Command, QLabel]] = {}
+        columns = [0, 0, 0]
         for command in table:
-            row = 0 if command.decides is not None else 1
-            chip = QLabel(f"<b>{key_text(command.key)}</b>&nbsp;{command.title}")
+            row = _row(command)
+            chip = QLabel(chip_text(command))
             chip.setObjectName("legendChip")
             chip.setToolTip(f"{command.menu} ▸ {command.title}")
             chip.setProperty("commandId", command.id)
             layout.addWidget(chip, row, columns[row])
             columns[row] += 1
             self.command_ids.append(command.id)
+            if command.toggles is not None:
+                self._label_chips[command.toggles] = (command, chip)
         layout.setColumnStretch(max(columns), 1)
+
+    def show_chosen_labels(self, chosen: Collection[str]) -> None:
+        self.chosen_labels = frozenset(chosen)
+        for label_id, (command, chip) in self._label_chips.items():
+            picked = label_id in self.chosen_labels
+            chip.setText(chip_text(command, picked))
+            chip.setProperty("chosen", picked)
+            restyle(chip)
 
 
 class HelpDialog(QDialog):
@@ -63,7 +101,9 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Items are protected until you reveal them. Hold Space to look, release to "
-            "re-protect. A held key decides one item only."
+            "re-protect. A held key decides one item only. Label keys choose or unchoose "
+            "a label for the current item; the next decision key records the decision "
+            "with the chosen labels."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -79,14 +79,20 @@ def _new_pg_database(prefix: str) -> str:
     return prefix + name
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "lease_ttl(seconds): lease length for backend_harness")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend_harness(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]
                     ) -> Iterator[Harness]:
-    """A harness on SQLite, then on PostgreSQL, with 1.5 s leases."""
+    """A harness on SQLite, then on PostgreSQL, with 1.5 s leases unless the test's
+    `lease_ttl` marker says otherwise."""
     db_url, data_dir = server_dirs
     if request.param == "postgres":
         db_url = _new_pg_database(request.getfixturevalue("postgres_cluster"))
-    server = EmbeddedServer(db_url, data_dir, lease_ttl=1.5)
+    marker = request.node.get_closest_marker("lease_ttl")
+    server = EmbeddedServer(db_url, data_dir, lease_ttl=marker.args[0] if marker else 1.5)
     server.start()
     h = Harness(server)
     try:

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,29 @@ from reviewer.protocol import API_PREFIX, ErrorReply
 from server.db import Database
 from server.embedded import EmbeddedServer
 from server.media_gen import encode, synthetic_image
+from server.media_store import MediaStore
 from server.models import Item, Queue
 
 THREADS = 8
+
+
+@cache
+def shared_image() -> bytes:
+    """Every ingester sends these bytes first, all at once: concurrent writes of one
+    media file (large, so the writes overlap)."""
+    return encode(synthetic_image(1000, 800, 99), "PNG")
+
+
+
+DROPPED = 599
+"""Stands for a request whose connection broke (the server crashed the request)."""
+
+
+def _status(http: httpx.Client, method: str, url: str, **kwargs: Any) -> int:
+    try:
+        return http.request(method, url, **kwargs).status_code
+    except httpx.TransportError:
+        return DROPPED
 
 
 def _run_together(jobs: list[Callable[[], list[int]]]) -> list[int]:
@@ -45,13 +66,13 @@ def _ingester(url: str, headers: dict[str, str], worker: int) -> Callable[[], li
         statuses = []
         with httpx.Client(base_url=url + API_PREFIX, headers=headers, timeout=60) as http:
             for n in range(5):
-                image = encode(synthetic_image(64 + worker, 48 + n, worker * 10 + n), "PNG")
-                reply = http.post("/items", json={
+                image = shared_image() if n == 0 else encode(
+                    synthetic_image(64 + worker, 48 + n, worker * 10 + n), "PNG")
+                statuses.append(_status(http, "POST", "/items", json={
                     "queue": "inbox", "kind": "image", "category": "test", "severity": n % 4,
                     "mime": "image/png", "media_base64": base64.b64encode(image).decode(),
                     "context": {"worker": str(worker), "n": str(n)},
-                })
-                statuses.append(reply.status_code)
+                }))
         return statuses
 
     return job
@@ -60,13 +81,15 @@ def _ingester(url: str, headers: dict[str, str], worker: int) -> Callable[[], li
 def test_concurrent_ingest_never_fails(harness: Harness) -> None:
     harness.queue("inbox", 0)
     admin = harness.user("root", "admin")
+    shared_image()
     statuses = _run_together([_ingester(harness.server.url, admin, w) for w in range(THREADS)])
     assert statuses == [201] * (THREADS * 5)
     with harness.db.session() as session:
         contexts = [item.context for item in session.query(Item).filter_by(queue="inbox")]
     assert sorted((c["worker"], c["n"]) for c in contexts) == sorted(
         (str(w), str(n)) for w in range(THREADS) for n in range(5))
-    assert len(list((harness.server.data_dir / "media").glob("*/*"))) == THREADS * 5
+    files = list((harness.server.data_dir / "media").glob("*/*"))
+    assert len(files) == THREADS * 4 + 1, files  # no temporary file left behind
 
 
 def _reviewer_job(h: Harness, name: str) -> Callable[[], list[int]]:
@@ -77,24 +100,28 @@ def _reviewer_job(h: Harness, name: str) -> Callable[[], list[int]]:
         with httpx.Client(base_url=h.server.url + API_PREFIX, headers=headers,
                           timeout=60) as http:
             for _ in range(3):
-                lease = http.post("/queues/busy/leases", json={"max_items": 3})
+                try:
+                    lease = http.post("/queues/busy/leases", json={"max_items": 3})
+                except httpx.TransportError:
+                    statuses.append(DROPPED)
+                    continue
                 statuses.append(lease.status_code)
                 if lease.status_code != 200:
                     continue
                 body = lease.json()
                 decisions = [decision(item["id"], body["lease_id"]) for item in body["items"]]
-                if decisions:
-                    statuses.append(http.post("/decisions",
-                                              json={"decisions": decisions}).status_code)
                 now = datetime.now(UTC).isoformat()
                 entries = [{"entry_id": str(uuid.uuid4()), "item_id": item["id"],
                             "category": "test", "severity": 1, "mode": "hold",
                             "started_at": now, "duration_ms": 800} for item in body["items"]]
-                if entries:
-                    statuses.append(http.post("/exposure",
-                                              json={"entries": entries}).status_code)
-                statuses.append(http.post(f"/leases/{body['lease_id']}/renew").status_code)
-                statuses.append(http.delete(f"/leases/{body['lease_id']}").status_code)
+                if decisions:
+                    statuses.append(_status(http, "POST", "/decisions",
+                                            json={"decisions": decisions}))
+                    statuses.append(_status(http, "POST", "/exposure",
+                                            json={"entries": entries}))
+                lease_url = f"/leases/{body['lease_id']}"
+                statuses.append(_status(http, "POST", f"{lease_url}/renew"))
+                statuses.append(_status(http, "DELETE", lease_url))
         return statuses
 
     return job
@@ -103,8 +130,8 @@ def _reviewer_job(h: Harness, name: str) -> Callable[[], list[int]]:
 def _login_job(url: str) -> Callable[[], list[int]]:
     def job() -> list[int]:
         with httpx.Client(base_url=url + API_PREFIX, timeout=60) as http:
-            return [http.post("/auth/token", json={"username": "pw-user",
-                                                   "password": "pw-secret"}).status_code
+            return [_status(http, "POST", "/auth/token",
+                            json={"username": "pw-user", "password": "pw-secret"})
                     for _ in range(3)]
 
     return job
@@ -116,8 +143,8 @@ def _policy_job(h: Harness) -> Callable[[], list[int]]:
     def job() -> list[int]:
         with httpx.Client(base_url=h.server.url + API_PREFIX, headers=headers,
                           timeout=60) as http:
-            return [http.put(f"/wellness/policies/team:t{n}",
-                             json={"policy": {"daily_reveal_seconds_cap": 100 + n}}).status_code
+            return [_status(http, "PUT", f"/wellness/policies/team:t{n}",
+                            json={"policy": {"daily_reveal_seconds_cap": 100 + n}})
                     for n in range(6)]
 
     return job
@@ -204,3 +231,22 @@ def test_a_read_session_refuses_to_write(server_dirs: tuple[str, Path], write: s
             assert [q.title for q in session.query(Queue)] == ["q"]
     finally:
         db.dispose()
+
+
+def test_media_store_writes_one_file_from_many_threads_at_once(tmp_path: Path) -> None:
+    """Concurrent ingests of the same bytes each write the same content-addressed file."""
+    store = MediaStore(tmp_path / "media")
+    data = bytes(range(256)) * 2048
+    sha256 = MediaStore.sha256(data)
+    rounds, threads = 30, 8
+    barrier = threading.Barrier(threads)
+
+    def write(_worker: int) -> None:
+        for _ in range(rounds):
+            barrier.wait()
+            store.write_raw(sha256, data)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(write, range(threads)))
+    assert store.path(sha256).read_bytes() == data
+    assert [p.name for p in store.path(sha256).parent.iterdir()] == [sha256]

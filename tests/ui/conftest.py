@@ -9,15 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
-
-PASSWORDS = {
-    "demo": "demo-password-1",
-    "qa": "qa-password-1",
-    "wellness": "wellness-password-1",
-    "admin": "admin-password-1",
-}
+from ui_helpers import PASSWORDS, biggest_queue, wait_for_question
 
 
 @pytest.fixture
@@ -44,15 +37,6 @@ def workers(qapp: Any) -> Iterator[Any]:
     pool = Workers()
     yield pool
     pool.shutdown()
-
-
-def biggest_queue(workstation: Any) -> str:
-    return max(workstation.queues(), key=lambda q: q.pending).name
-
-
-def sync_now(workstation: Any) -> Any:
-    """One sync round on the test's thread (the background loop is off in these tests)."""
-    return workstation.sync_engine().sync_once()
 
 
 @pytest.fixture
@@ -82,49 +66,3 @@ def open_review(
         window.close()
 
 
-def wait_for_question(qtbot: Any, window: Any, timeout: int = 15000) -> None:
-    """Wait until the window shows an item and takes decision keys."""
-    qtbot.waitUntil(lambda: window.state == "question", timeout=timeout)
-
-
-def qa_decisions(server: Any) -> list[Any]:
-    """Every decision the server holds, read as the QA lead over HTTP."""
-    from reviewer.protocol import QADecisions
-
-    with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as client:
-        reply = client.post("/auth/token", json={"username": "qa", "password": PASSWORDS["qa"]})
-        reply.raise_for_status()
-        token = reply.json()["access_token"]
-        reply = client.get(
-            "/qa/decisions", params={"limit": 1000},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        reply.raise_for_status()
-    return QADecisions.model_validate(reply.json()).data
-
-
-def first_key_action(window: Any) -> tuple[str, str]:
-    """The (key, action) of the queue's decision bound to key 1."""
-    command = next(c for c in window.table.decisions() if c.key == "1")
-    return command.key, command.decides
-
-
-def press(qtbot: Any, window: Any, key: str) -> None:
-    """Click a key written as in the shortcut table ("1", "E", "Ctrl+Z", "Space")."""
-    from PySide6.QtGui import QKeySequence
-
-    combination = QKeySequence(key)[0]
-    qtbot.keyClick(window, combination.key(), combination.keyboardModifiers())
-
-
-def decide_current(qtbot: Any, window: Any, key: str = "1") -> tuple[str, str]:
-    """Decide the shown item by key (E for broken items); returns (item_id, action)."""
-    wait_for_question(qtbot, window)
-    item_id = window.current_id
-    if window.broken:
-        key = "E"
-    action = next(c.decides for c in window.table.decisions() if c.key == key)
-    press(qtbot, window, key)
-    qtbot.waitUntil(lambda: window.current_id != item_id or window.state == "loading",
-                    timeout=5000)
-    return item_id, action

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import decide_current, press, qa_decisions, sync_now, wait_for_question
+from ui_helpers import decide_current, press, qa_decisions, sync_now, wait_for_question
 
 from server.seed_content import BROKEN_KINDS, BROKEN_QUEUE
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import decide_current, wait_for_question
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
+from ui_helpers import decide_current, wait_for_question
 
 from wellness.protect import mask_text
 

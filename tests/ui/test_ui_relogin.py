@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import PASSWORDS, decide_current
 from PySide6.QtCore import Qt
+from ui_helpers import PASSWORDS, decide_current
 
 
 def test_auth_expired_in_a_worker_asks_to_log_in_again_then_continues(
@@ -26,7 +26,7 @@ def test_auth_expired_in_a_worker_asks_to_log_in_again_then_continues(
     qtbot.keyClicks(dialog.password, PASSWORDS["demo"])
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.relogin.dialog is None, timeout=10000)
-    qtbot.waitUntil(lambda: not window._filling, timeout=10000)
+    qtbot.waitUntil(lambda: not window.filling, timeout=10000)
 
     history = window.session.history(50)
     assert history[-1].decision.item_id == decided  # nothing lost

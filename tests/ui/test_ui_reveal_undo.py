@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import decide_current, press, qa_decisions, sync_now, wait_for_question
 from PySide6.QtCore import Qt
+from ui_helpers import decide_current, press, qa_decisions, sync_now, wait_for_question
 
 
 def _until_image(qtbot: Any, window: Any) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import PASSWORDS, decide_current, qa_decisions, wait_for_question
 from PySide6.QtCore import Qt
+from ui_helpers import PASSWORDS, decide_current, qa_decisions, wait_for_question
 
 
 def test_login_pick_queue_and_decide_twenty_items_reach_the_server(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import PASSWORDS
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from ui_helpers import PASSWORDS
 
 
 def test_run_app_resumes_a_stored_login_and_opens_the_queue_picker(

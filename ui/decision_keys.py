@@ -1,0 +1,135 @@
+"""What the decision, label, note and undo keys do: the review window's key state machine.
+
+A decision key acts only in state "question" and switches to "transition" while
+`ReviewSession.decide` commits the decision (one small outbox commit, the only SQL on
+the GUI thread), so a held or repeated key can never answer twice. Label keys toggle a
+label of the current item; the next decision records the chosen labels, and they are
+forgotten when the item changes. A label toggle is never a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from reviewer.errors import ReviewerError
+from reviewer.pacing import BreakDue
+from ui.note_dialog import ask_note
+
+if TYPE_CHECKING:
+    from reviewer.session import ReviewSession
+    from ui.history_panel import HistoryPanel
+    from ui.item_presenter import ItemPresenter
+    from ui.reveal import RevealController
+
+UNBLIND_ACTIONS = ("escalate", "skip")
+NO_LABEL_ACTIONS = ("skip",)  # a skip hands the item back: it judges nothing
+AFTER_DECISION_MS = 40
+
+
+class DecisionKeys(QObject):
+    """`labels_changed(frozenset)` and `note_changed(str)` for the panels;
+    `decided()` after each recorded decision, `history_changed()` after undo/change."""
+
+    labels_changed = Signal(frozenset)
+    note_changed = Signal(str)
+    decided = Signal()
+    history_changed = Signal()
+
+    def __init__(self, session: ReviewSession, presenter: ItemPresenter,
+                 reveal: RevealController, history: HistoryPanel,
+                 say: Callable[[str], None], parent_widget: QWidget) -> None:
+        super().__init__()
+        self.session, self.presenter, self.reveal = session, presenter, reveal
+        self.history, self._say, self._parent = history, say, parent_widget
+        self.note: str | None = None
+        self.labels: frozenset[str] = frozenset()
+        presenter.item_changed.connect(lambda _item_id: self._set_labels(frozenset()))
+
+    # --- labels and notes ------------------------------------------------------------
+
+    def toggle_label(self, label_id: str) -> None:
+        """Choose or unchoose a label of the item on screen (nothing is recorded)."""
+        if self.presenter.state != "question":
+            return
+        self._set_labels(self.labels ^ {label_id})
+
+    def _set_labels(self, labels: frozenset[str]) -> None:
+        if labels != self.labels:
+            self.labels = labels
+            self.labels_changed.emit(labels)
+
+    def _set_note(self, note: str | None) -> None:
+        self.note = note or None
+        self.note_changed.emit(self.note or "")
+
+    def add_note(self) -> None:
+        if self.presenter.state not in ("question", "preparing", "loading"):
+            return
+        self.reveal.end("note")
+        note = ask_note(self._parent, self.note)
+        if note is not None:
+            self._set_note(note)
+
+    # --- decisions -------------------------------------------------------------------
+
+    def decide(self, action: str) -> None:
+        """A decision key: change the chosen history row, or decide the current item."""
+        if self.history.has_choice_focus() and not self.presenter.pauses.showing:
+            self.change(self.history.chosen_decision_id(), action)
+            return
+        presenter = self.presenter
+        if presenter.state != "question":
+            return  # a repeat, a key while recording, during a break or past the cap
+        if presenter.broken and action not in UNBLIND_ACTIONS:
+            self._say("This item cannot be displayed: escalate (E) or skip (S).")
+            return
+        presenter.state = "transition"
+        self.reveal.end("item change")
+        labels = () if action in NO_LABEL_ACTIONS else sorted(self.labels)
+        try:
+            self.session.decide(action, labels=labels, note=self.note)
+        except BreakDue:
+            presenter.show_current()  # the break screen, before anything else
+            return
+        except ReviewerError as exc:
+            self._say(exc.message)
+            presenter.state = "question"
+            return
+        self._set_note(None)
+        self._set_labels(frozenset())  # they belonged to the item just decided
+        presenter.show_current()
+        # Paint the next item now, before any queued work (sync reports, worker results).
+        presenter.view.repaint()
+        QTimer.singleShot(AFTER_DECISION_MS, self.decided.emit)
+
+    def change(self, decision_id: str | None, action: str) -> None:
+        """Replace an earlier decision's action (chosen in the history panel)."""
+        if decision_id is None:
+            return
+        try:
+            self.session.change(decision_id, action)
+        except ReviewerError as exc:
+            self._say(exc.message)
+            return
+        self._say(f"Decision changed to {action}.")
+        self.history_changed.emit()
+
+    def undo(self) -> None:
+        if self.presenter.state in ("transition", "break"):
+            return
+        self.reveal.end("item change")
+        try:
+            undone = self.session.undo()
+        except ReviewerError as exc:
+            self._say(exc.message)
+            return
+        if undone is None:
+            self._say("Nothing to undo.")
+            return
+        self._say("Decision undone: the item is back.")
+        self.presenter.show_current()
+        self.history_changed.emit()
