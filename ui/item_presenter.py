@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ui.context_panel import ContextPanel
     from ui.item_view import ItemView
     from ui.pauses import PauseController
-    from ui.preparer import Preparer
+    from ui.preparer import PreparedView, Preparer
     from ui.reveal import RevealController
 
 PREFETCH = 3
@@ -45,6 +45,7 @@ class ItemPresenter(QObject):
         self._say, self._is_filling = say, is_filling
         self.state = "loading"
         self.current_id: str | None = None
+        self.displayed: PreparedView | None = None
         self.broken = False
 
     def show_current(self) -> None:
@@ -120,6 +121,7 @@ class ItemPresenter(QObject):
         if prepared.error:
             self._show_broken(prepared.error)
             return
+        self.displayed = prepared
         self.view.show_image(prepared.protected_pix())
         self._enter_question()
 
@@ -144,9 +146,10 @@ class ItemPresenter(QObject):
             self.show_current()
 
     def prepared_current(self) -> Any:
-        if self.current_id is None:
-            return None
-        return self.preparer.get(self.current_id, self.view.target_size())
+        """The prepared view on screen now. After a resize the old size stays on screen
+        until the new one is ready, and a reveal must show the same picture."""
+        shown = self.displayed
+        return shown if shown is not None and shown.item_id == self.current_id else None
 
     def upcoming_with_current(self) -> list[Any]:
         current = self.session.current()

@@ -1,8 +1,9 @@
 """Keeps the next few items decoded, downscaled and protected before they are needed.
 
-Everything slow happens on the image executor: reading media from the vault, decoding,
-downscaling to the view, the protective transform and the PIL -> QImage conversion
-(QImage is safe off the GUI thread; QPixmap is not). The GUI thread only turns the
+Everything slow happens off the GUI thread: the image executor reads media from the
+vault and builds the QImage (safe off the GUI thread; QPixmap is not); decoding,
+downscaling to the view and the protective transform run in the decoder child process
+(`ui.decoder_process`). The GUI thread only turns the
 finished QImage into a QPixmap when the result arrives, outside the decision-key path,
 so a decision key shows the next item by swapping a ready pixmap.
 Results are cached by (item id, view size); a resize simply prepares again.
@@ -18,8 +19,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from reviewer.errors import ReviewerError
+from ui.decoder_process import DecoderProcess
 from ui.workers import Op, Workers
-from wellness.protect import MediaError, prepare_image
+from wellness.protect import MediaError
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
@@ -58,13 +60,15 @@ def pil_to_qimage(img: Image.Image) -> QImage:
     return qimage.copy()
 
 
-def prepare_view(session: ReviewSession, item: Any, size: Size) -> PreparedView:
+def prepare_view(
+    session: ReviewSession, item: Any, size: Size, decoder: DecoderProcess
+) -> PreparedView:
     """[W] Read, decode and protect one image item. Never raises for bad media."""
     view = PreparedView(item_id=item.id, size=size)
     try:
         data = session.media_bytes(item.id)
         mime = item.media.mime if item.media else "application/octet-stream"
-        prepared = prepare_image(data, mime, size, session.policy, item.severity)
+        prepared = decoder.prepare(data, mime, size, session.policy, item.severity)
     except MediaError as exc:
         view.error = exc.reason
         return view
@@ -106,7 +110,8 @@ class Preparer(QObject):
             if item.kind != "image" or key in self._cache or key in self._in_flight:
                 continue
             self._in_flight.add(key)
-            Op(lambda it=item: prepare_view(self._session, it, size)).success(
+            decoder = self._workers.decoder
+            Op(lambda it=item, d=decoder: prepare_view(self._session, it, size, d)).success(
                 self._store
             ).failure(lambda _e, k=key: self._in_flight.discard(k)).run_on(
                 self._workers.images, self._workers

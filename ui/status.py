@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+SESSION_ONLY_LOGIN = "⚠ No secure keyring: login kept for this session only"
+
 
 def _lease_text(seconds: int | None) -> str:
     if seconds is None:
@@ -35,8 +37,20 @@ class ReviewStatusBar(QStatusBar):
         self.pending = QLabel("")
         self.lease = QLabel("")
         self.items_left = QLabel("")
-        for widget in (self.progress, self.online, self.pending, self.lease, self.items_left):
+        self.session_only = QLabel(SESSION_ONLY_LOGIN)
+        self.session_only.setObjectName("sessionOnlyLabel")
+        self.session_only.setToolTip(
+            "This machine has no secure keyring, so your login token is kept in memory "
+            "only and cached media cannot be kept encrypted across restarts."
+        )
+        self.session_only.setVisible(False)
+        for widget in (self.session_only, self.progress, self.online, self.pending, self.lease,
+                       self.items_left):
             self.addPermanentWidget(widget)
+
+    def show_secrets_safety(self, secure: bool) -> None:
+        """Say so, permanently, when the login lives in memory for this session only."""
+        self.session_only.setVisible(not secure)
 
     def show_status(self, status: Any) -> None:
         self.online.setText("● Online" if status.online else "● Offline")

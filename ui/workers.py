@@ -4,7 +4,8 @@ The GUI thread never waits on the network, the disk vault or an image decoder. W
 an `Op` (Anki's CollectionOp shape): a function run on an executor, with `success` and
 `failure` callbacks that always run on the GUI thread, delivered through a Qt signal.
 `network` is one thread (login, queues, fill: one conversation with the server at a
-time); `images` has two (decode, downscale, protect, PIL -> QImage).
+time); `images` has two (read the vault, hand the bytes to `decoder` — decode, downscale
+and protect in a child process — then build the QImage).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
+
+from ui.decoder_process import DecoderProcess
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class Workers:
     def __init__(self, image_threads: int = 2) -> None:
         self.network = ThreadPoolExecutor(max_workers=1, thread_name_prefix="network")
         self.images = ThreadPoolExecutor(max_workers=image_threads, thread_name_prefix="prepare")
+        self.decoder = DecoderProcess()
         self._relay = _Relay()
         self.closed = False
 
@@ -65,6 +69,7 @@ class Workers:
         self.closed = True
         self.network.shutdown(wait=False, cancel_futures=True)
         self.images.shutdown(wait=False, cancel_futures=True)
+        self.decoder.shutdown()
 
 
 class Op:
