@@ -148,26 +148,6 @@ def describe(name: str, values: list[float]) -> str:
             f"p99={percentile(values, 99):.1f} ms  max={max(values):.1f} ms")
 
 
-class PrepTimer:
-    """Wraps the preparer's prepare_image to time each call on the image workers."""
-
-    def __init__(self) -> None:
-        import ui.preparer
-
-        self.samples: list[float] = []
-        self._module = ui.preparer
-        self._original = ui.preparer.prepare_image
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return self._original(*args, **kwargs)
-            finally:
-                self.samples.append((time.perf_counter() - start) * 1000)
-
-        ui.preparer.prepare_image = timed
-
-
 def time_calls(obj: Any, name: str) -> list[float]:
     """Replace obj.name by a timed wrapper; returns the list the timings go to (ms)."""
     samples: list[float] = []
@@ -272,13 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     from ui.review_window import ReviewWindow
     from ui.workers import Workers
 
-    prep = PrepTimer()
     workstation = Workstation.open()
     workstation.login(server.url, "demo", PASSWORDS["demo"])
     session = workstation.start_review(QUEUE)
     workers = Workers()
+    prep_ms = time_calls(workers.decoder, "prepare")
     window = ReviewWindow(workstation, session, workers, workstation.sync_loop)
     decide_ms = time_calls(session, "decide")
+    commit_ms = time_calls(session.store, "outbox_add")
     window.show()
     window.activateWindow()
     started = time.monotonic()
@@ -293,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"review loop: {len(latencies)} decisions in {elapsed:.1f} s; view {target[0]}x"
           f"{target[1]}; next item not yet prepared at key press: {not_ready}")
     print(describe("decision key -> next item painted", latencies))
-    print(describe("  of which ReviewSession.decide (durable outbox commit)", decide_ms))
-    print(describe("prepare_image in the app (image workers, 12 MP -> view)", prep.samples))
+    print(describe("  of which ReviewSession.decide", decide_ms))
+    print(describe("    of which the durable outbox commit", commit_ms))
+    print(describe("preparation in the app (decoder child process, incl. transfer)", prep_ms))
     print(describe("prepare_image, same bytes, one thread", fast))
     print(describe("naive_protect (full-resolution decode + blur)", naive))
     if fast and naive:
