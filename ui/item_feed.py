@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from reviewer.errors import AuthExpired, ReviewerError
+from reviewer.errors import AuthExpired
 from ui.login_dialog import explain
 from ui.workers import Op
 
@@ -43,6 +43,7 @@ class ItemFeed(QObject):
         self.filling = False
         self._retry_at = 0.0
         self._seen_rejections: set[str] = set()
+        self._status_reading = False
         sync.report.connect(self.sync_reported)
         relogin.logged_in.connect(self._relogged)
         relogin.gave_up.connect(
@@ -85,19 +86,29 @@ class ItemFeed(QObject):
             self.sync.attach(self.workstation.start_sync())
         self.sync.poke()
 
-    def refresh_status(self) -> Any:
-        """The status bar from the session; leases more when few items are left."""
-        try:
-            status = self.session.status()
-        except ReviewerError:
-            return None
+    def refresh_status(self) -> None:
+        """The status bar from the session, read on the store worker; leases more when
+        few items are left. A refresh already under way covers this request too."""
+        if self._status_reading:
+            return
+        self._status_reading = True
+        Op(self.session.status).success(self._show_status).failure(
+            self._status_failed
+        ).run_on(self.workers.store, self.workers)
+
+    def _show_status(self, status: Any) -> None:
+        self._status_reading = False
         self.status.show_status(status)
         if status.items_left < FILL_BELOW and time.monotonic() >= self._retry_at:
             self.fill()
-        return status
+
+    def _status_failed(self, _error: BaseException) -> None:
+        self._status_reading = False
 
     def refresh_history(self) -> None:
-        self.history.show_entries(self.session.history(10))
+        Op(lambda: self.session.history(10)).success(self.history.show_entries).run_on(
+            self.workers.store, self.workers
+        )
 
     def sync_reported(self, report: Any) -> None:
         self.refresh_status()
@@ -110,7 +121,12 @@ class ItemFeed(QObject):
 
     def announce_rejections(self) -> None:
         """Tell the reviewer about decisions the server rejected (once each)."""
-        for entry in self.session.rejected():
+        Op(self.session.rejected).success(self._announce).run_on(
+            self.workers.store, self.workers
+        )
+
+    def _announce(self, rejected: list[Any]) -> None:
+        for entry in rejected:
             decision_id = str(entry.decision.decision_id)
             if decision_id not in self._seen_rejections:
                 self._seen_rejections.add(decision_id)

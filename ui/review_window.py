@@ -136,8 +136,8 @@ class ReviewWindow(QMainWindow):
         self.refresh_status()
         self.presenter.check_break()
 
-    def refresh_status(self) -> Any:
-        return self.feed.refresh_status()
+    def refresh_status(self) -> None:
+        self.feed.refresh_status()
 
     def _after_decision(self) -> None:
         self.sync.poke()

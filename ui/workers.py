@@ -4,8 +4,9 @@ The GUI thread never waits on the network, the disk vault or an image decoder. W
 an `Op` (Anki's CollectionOp shape): a function run on an executor, with `success` and
 `failure` callbacks that always run on the GUI thread, delivered through a Qt signal.
 `network` is one thread (login, queues, fill: one conversation with the server at a
-time); `images` has two (read the vault, hand the bytes to `decoder` — decode, downscale
-and protect in a child process — then build the QImage).
+time); `store` is one thread for reads of the local store (status bar, history);
+`images` has two (read the vault, hand the bytes to `decoder`, which decodes, downscales
+and protects in a child process, then build the QImage).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Workers:
     def __init__(self, image_threads: int = 2) -> None:
         self.network = ThreadPoolExecutor(max_workers=1, thread_name_prefix="network")
         self.images = ThreadPoolExecutor(max_workers=image_threads, thread_name_prefix="prepare")
+        # Reads of the local store (status, history): the GUI thread's only SQL is the
+        # decision commit itself.
+        self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-store")
         self.decoder = DecoderProcess()
         self._relay = _Relay()
         self.closed = False
@@ -69,6 +73,7 @@ class Workers:
         self.closed = True
         self.network.shutdown(wait=False, cancel_futures=True)
         self.images.shutdown(wait=False, cancel_futures=True)
+        self.store.shutdown(wait=False, cancel_futures=True)
         self.decoder.shutdown()
 
 

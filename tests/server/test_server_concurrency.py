@@ -239,12 +239,16 @@ def test_media_store_writes_one_file_from_many_threads_at_once(tmp_path: Path) -
     data = bytes(range(256)) * 2048
     sha256 = MediaStore.sha256(data)
     rounds, threads = 30, 8
-    barrier = threading.Barrier(threads)
+    barrier = threading.Barrier(threads, timeout=10)
 
     def write(_worker: int) -> None:
-        for _ in range(rounds):
-            barrier.wait()
-            store.write_raw(sha256, data)
+        try:
+            for _ in range(rounds):
+                barrier.wait()
+                store.write_raw(sha256, data)
+        except BaseException:
+            barrier.abort()  # the other writers stop too, instead of waiting forever
+            raise
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(write, range(threads)))
