@@ -102,8 +102,10 @@ _REASONS = {
 
 BROKEN_DESCRIPTIONS = {
     "truncated": "Synthetic image file cut off halfway (test case: truncated JPEG)",
-    "bomb": "Tiny PNG file declaring 100000x100000 pixels (test case: decompression bomb)",
-    "mime": "Plain text file declared as a JPEG image (test case: wrong MIME type)",
+    "bomb": "Synthetic tiny PNG file declaring 100000x100000 pixels (test case: "
+            "decompression bomb)",
+    "mime": "Synthetic plain text file declared as a JPEG image (test case: wrong MIME "
+            "type)",
     "hash": "Synthetic image whose stored bytes do not match its hash (test case: "
             "hash mismatch)",
 }

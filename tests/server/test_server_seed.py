@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+from datetime import timedelta
 
 import httpx
 import pytest
 from PIL import Image
 
 from reviewer.protocol import API_PREFIX
+from server.db import Database
 from server.embedded import EmbeddedServer
+from server.models import Item
 from server.seed import seed_demo
 
 
@@ -20,6 +23,39 @@ def _login(server: EmbeddedServer, username: str, password: str) -> dict[str, st
                        json={"username": username, "password": password})
     assert reply.status_code == 200, reply.text
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+def _assert_context_panel_fields(db_url: str) -> list[Item]:
+    """Every seeded item carries what the client's context panel shows."""
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            items = list(session.query(Item))
+    finally:
+        db.dispose()
+    offsets = set()
+    for item in items:
+        reason, description = item.context.get("report_reason"), item.context.get("description")
+        assert reason and (reason.startswith("Reported by ") or "classifier" in reason), item.id
+        assert reason.endswith(REASONS[item.category]), (item.id, reason)
+        assert description and "Synthetic" in description, item.id
+        if item.kind == "image" and "test_case" not in item.context:
+            assert description.startswith("Synthetic image: ") and " shapes on a gradient" in (
+                description), description
+        assert item.sla_due is not None, item.id
+        offset = item.sla_due - item.created_at
+        assert timedelta(hours=1) <= offset <= timedelta(hours=7), (item.id, offset)
+        offsets.add(offset)
+    assert len(offsets) >= 10  # SLAs vary from item to item
+    assert len({i.context["report_reason"] for i in items}) >= 10
+    assert len({i.context["description"] for i in items}) >= 20
+    return items
+
+
+REASONS = {"slur": "slurs", "harassment": "harassment", "hate_symbol": "hateful symbols",
+           "graphic_violence": "graphic violence", "weapons": "weapons",
+           "injury": "graphic injury", "scam": "a scam", "phishing": "phishing",
+           "bulk": "bulk spam"}
 
 
 def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: EmbeddedServer) -> None:
@@ -34,6 +70,8 @@ def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: Embedd
     me = api.get("/me").json()
     assert me["user"] == {"username": "demo", "roles": ["reviewer"], "teams": ["vendor-a"]}
     lease = api.post("/queues/violent-imagery/leases", json={"max_items": 20}).json()
+    assert all(i["sla_due"] and i["context"]["report_reason"] and i["context"]["description"]
+               for i in lease["items"])
     cases = {i["context"]["test_case"]: i for i in lease["items"] if "test_case" in i["context"]}
     assert set(cases) == {"broken:truncated", "broken:bomb", "broken:mime", "broken:hash"}
     assert [a["key"] for a in lease["taxonomy"]["actions"]] == ["1", "2", "3", "4", None]
@@ -50,6 +88,7 @@ def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: Embedd
         Image.open(io.BytesIO(fetch("broken:truncated"))).load()
     api.close()
 
+    assert len(_assert_context_panel_fields(live_server.db_url)) == 70
     again = seed_demo(live_server.db_url, live_server.data_dir, scale="small")
     assert (again.items_created, again.items_total, again.passwords) == (0, 70, {})
     assert again.broken == summary.broken
@@ -57,8 +96,11 @@ def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: Embedd
 
 def test_full_seed_adds_images_up_to_12_megapixels(tmp_path) -> None:
     data_dir = tmp_path / "data"
-    summary = seed_demo(f"sqlite:///{tmp_path / 's.db'}", data_dir, scale="full")
+    db_url = f"sqlite:///{tmp_path / 's.db'}"
+    summary = seed_demo(db_url, data_dir, scale="full")
     assert summary.items_total > 70
+    big = [i for i in _assert_context_panel_fields(db_url) if (i.media_bytes or 0) > 1_000_000]
+    assert big and all(i.context["description"].startswith("Synthetic image: ") for i in big)
     sizes = set()
     for path in (data_dir / "media").glob("*/*"):
         try:
