@@ -3,29 +3,16 @@ policy (so they hold offline), against a real server."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
+from manual_clock import ManualClock
 from reviewer_helpers import client_as, decide_next, first_action, server_decisions
 
 from reviewer.errors import ExposureCapReached
 from reviewer.pacing import BreakDue, DailyItemCount
 from reviewer.protocol import WellnessPolicy
 from wellness.exposure import day_key
-
-
-class ManualClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = time.monotonic()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _set_policy(server, **caps) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from manual_clock import ManualClock
 from PySide6.QtCore import Qt
 from ui_helpers import (
-    ManualClock,
     decide_current,
     press,
     qa_decisions,

@@ -93,21 +93,6 @@ def set_wellness_policy(server: Any, reviewer: str = "demo", **caps: Any) -> Non
         reply.raise_for_status()
 
 
-class ManualClock:
-    """A monotonic clock the test moves by hand (starts at the real monotonic time, so
-    it can replace `time.monotonic` in a running session)."""
-
-    def __init__(self) -> None:
-        import time
-
-        self.now = time.monotonic()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
 
 def save_screenshot(widget: Any, name: str) -> None:
     """With UI_SCREENSHOT_DIR set, save what the widget shows (for looking at by eye)."""
