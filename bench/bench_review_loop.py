@@ -17,6 +17,7 @@ import argparse
 import base64
 import io
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -34,8 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx  # noqa: E402
 from PIL import ImageDraw  # noqa: E402
 
-PASSWORDS = {"demo": "bench-demo-pw", "qa": "bench-qa-pw-1", "wellness": "bench-well-pw",
-             "admin": "bench-admin-pw"}
+PASSWORDS = {  # made fresh each run: no password is written down anywhere
+    name: f"{name}-{secrets.token_urlsafe(12)}" for name in ("demo", "qa", "wellness", "admin")
+}
 QUEUE = "bench-12mp"
 SIZE_12MP = (4000, 3000)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from reviewer.api import ApiClient
@@ -9,11 +10,8 @@ from reviewer.protocol import Decision
 from reviewer.session import ReviewSession
 from reviewer.workstation import Workstation
 
-PASSWORDS = {
-    "demo": "demo-Pw-7c1f9e2a55",
-    "qa": "qa-Pw-0b8d3f6e11",
-    "wellness": "wellness-Pw-4a2c9d7e33",
-    "admin": "admin-Pw-9e5b1c0f77",
+PASSWORDS = {  # made fresh each run: no password is written down anywhere
+    name: f"{name}-{secrets.token_urlsafe(12)}" for name in ("demo", "qa", "wellness", "admin")
 }
 
 

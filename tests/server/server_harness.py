@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import secrets
 import socket
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from server.models import AccessToken, User, utcnow
 from server.security import hash_password, new_token
 from server.services.items import add_item, ensure_queue
 
-PASSWORD = "correct horse battery"
+PASSWORD = secrets.token_urlsafe(16)  # fresh each run, never written down
 TAXONOMY = {
     "actions": [{"id": "approve", "title": "Approve", "key": "1"},
                 {"id": "remove", "title": "Remove", "key": "2"}],

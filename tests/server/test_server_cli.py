@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 import subprocess
 import sys
 import time
@@ -30,11 +31,13 @@ def cli(*args: str, stdin: str = "", location: tuple[str, Path]) -> str:
     assert done.returncode == 0, done.stderr
     return done.stdout
 
+ALICE_PASSWORD = secrets.token_urlsafe(16)  # fresh each run, never written down
+
 
 def test_cli_sets_up_and_serves(server_dirs: tuple[str, Path]) -> None:
     assert "schema ready" in cli("init", location=server_dirs)
     cli("user", "add", "alice", "--role", "reviewer", "--role", "qa_lead", "--team", "vendor-a",
-        stdin="s3cret-pw\n", location=server_dirs)
+        stdin=ALICE_PASSWORD + "\n", location=server_dirs)
     seeded = cli("seed-demo", "--scale", "small", "--print-passwords", location=server_dirs)
     demo_password = next(line.split(": ", 1)[1] for line in seeded.splitlines()
                          if line.startswith("user demo:"))
@@ -49,7 +52,7 @@ def test_cli_sets_up_and_serves(server_dirs: tuple[str, Path]) -> None:
         documented = {(m.upper(), p.removeprefix("/api/v1")) for p, ops in openapi["paths"].items()
                       for m in ops}
         assert {(r.method, r.path) for r in ROUTES} <= documented
-        for username, password in (("alice", "s3cret-pw"), ("demo", demo_password)):
+        for username, password in (("alice", ALICE_PASSWORD), ("demo", demo_password)):
             login = httpx.post(f"{base}/api/v1/auth/token",
                                json={"username": username, "password": password})
             assert login.status_code == 200, login.text

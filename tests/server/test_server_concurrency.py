@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import base64
+import secrets
 import sqlite3
 import threading
 import uuid
@@ -126,12 +127,14 @@ def _reviewer_job(h: Harness, name: str) -> Callable[[], list[int]]:
 
     return job
 
+LOGIN_PASSWORD = secrets.token_urlsafe(16)  # fresh each run, never written down
+
 
 def _login_job(url: str) -> Callable[[], list[int]]:
     def job() -> list[int]:
         with httpx.Client(base_url=url + API_PREFIX, timeout=60) as http:
             return [_status(http, "POST", "/auth/token",
-                            json={"username": "pw-user", "password": "pw-secret"})
+                            json={"username": "pw-user", "password": LOGIN_PASSWORD})
                     for _ in range(3)]
 
     return job
@@ -154,7 +157,7 @@ def test_concurrent_reviewers_leases_decisions_exposure_and_logins(harness: Harn
     from server.accounts import create_user
 
     harness.queue("busy", 60)
-    create_user(harness.server.db_url, "pw-user", "pw-secret", ["reviewer"])
+    create_user(harness.server.db_url, "pw-user", LOGIN_PASSWORD, ["reviewer"])
     jobs = [_reviewer_job(harness, f"rev{n}") for n in range(6)]
     jobs += [_login_job(harness.server.url), _policy_job(harness)]
     statuses = _run_together(jobs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import secrets
 import struct
 from datetime import timedelta
 
@@ -59,13 +60,14 @@ REASONS = {"slur": "slurs", "harassment": "harassment", "hate_symbol": "hateful 
 
 
 def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: EmbeddedServer) -> None:
+    demo_password = secrets.token_urlsafe(16)
     summary = seed_demo(live_server.db_url, live_server.data_dir, scale="small",
-                        passwords={"demo": "demo-pw", "qa": "qa-pw"})
+                        passwords={"demo": demo_password, "qa": secrets.token_urlsafe(16)})
     assert summary.queues == ["hate-speech", "violent-imagery", "spam"]
     assert summary.items_total >= 60
     assert set(summary.passwords) == {"demo", "demo2", "qa", "wellness", "admin"}
 
-    demo = _login(live_server, "demo", "demo-pw")
+    demo = _login(live_server, "demo", demo_password)
     api = httpx.Client(base_url=live_server.url + API_PREFIX, headers=demo)
     me = api.get("/me").json()
     assert me["user"] == {"username": "demo", "roles": ["reviewer"], "teams": ["vendor-a"]}

@@ -5,15 +5,13 @@ Kept out of conftest.py so test modules import it by a name no other test folder
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import httpx
 
-PASSWORDS = {
-    "demo": "demo-password-1",
-    "qa": "qa-password-1",
-    "wellness": "wellness-password-1",
-    "admin": "admin-password-1",
+PASSWORDS = {  # made fresh each run: no password is written down anywhere
+    name: f"{name}-{secrets.token_urlsafe(12)}" for name in ("demo", "qa", "wellness", "admin")
 }
 
 
