@@ -1,0 +1,101 @@
+"""N opens the note dialog; the note travels with the next decision only; Esc cancels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from ui_helpers import press, qa_decisions, sync_now, wait_for_question
+
+from ui.note_dialog import NoteDialog
+
+
+def _answer_note_dialog(qtbot: Any, text: str, key: str, seen: dict[str, Any]) -> None:
+    """Once the note dialog is up, type `text` where the focus is and press `key`
+    ("Ctrl+Return" or "Escape"). Whatever happens, the dialog is closed afterwards, so a
+    failure cannot leave the test stuck in its modal loop."""
+    from PySide6.QtGui import QKeySequence
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, NoteDialog):
+            QTimer.singleShot(10, answer)
+            return
+        try:
+            seen["prefilled"] = dialog.edit.toPlainText()
+            seen["focus_on_edit"] = QApplication.focusWidget() is dialog.edit
+            target = QApplication.focusWidget() or dialog
+            qtbot.keyClicks(target, text)
+            combination = QKeySequence(key)[0]
+            qtbot.keyClick(target, combination.key(), combination.keyboardModifiers())
+            seen["closed_by_key"] = not dialog.isVisible()
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, answer)
+
+
+def _note_key(qtbot: Any, window: Any, text: str, key: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    _answer_note_dialog(qtbot, text, key, seen)
+    press(qtbot, window, "N")  # returns when the (modal) dialog has closed
+    assert seen["focus_on_edit"], "the note dialog opens with the cursor in the note"
+    assert seen["closed_by_key"], f"{key} should close the note dialog"
+    return seen
+
+
+def _decide_by_key(qtbot: Any, window: Any, key: str) -> str:
+    wait_for_question(qtbot, window)
+    item_id = window.current_id
+    press(qtbot, window, key)
+    qtbot.waitUntil(lambda: window.current_id != item_id, timeout=5000)
+    return item_id
+
+
+def test_note_key_sends_the_note_with_the_next_decision_only(
+    qtbot: Any, open_review: Any, seeded_server: Any, workstation: Any
+) -> None:
+    window = open_review("hate-speech")
+    first = window.current_id
+    _note_key(qtbot, window, "Slur in the second line, see context", "Ctrl+Return")
+    assert window.current_id == first and window.state == "question"  # nothing decided yet
+    assert window.session.history(5) == []
+    assert "Slur in the second line, see context" in window.context.note.text()
+
+    assert _decide_by_key(qtbot, window, "1") == first
+    assert window.context.note.text() == ""  # the note went with that decision
+    second = _decide_by_key(qtbot, window, "2")
+
+    sync_now(workstation)
+    on_server = {d.item_id: d for d in qa_decisions(seeded_server)}
+    actions = {c.key: c.decides for c in window.table.decisions()}
+    assert on_server[first].action == actions["1"]
+    assert on_server[first].note == "Slur in the second line, see context"
+    assert "note" in [e.type for e in on_server[first].events]
+    assert on_server[second].action == actions["2"]
+    assert on_server[second].note is None
+
+
+def test_escape_in_the_note_dialog_cancels_and_keeps_the_earlier_note(
+    qtbot: Any, open_review: Any, seeded_server: Any, workstation: Any
+) -> None:
+    window = open_review("hate-speech")
+    cancelled = window.current_id
+    _note_key(qtbot, window, "never sent", "Escape")
+    assert window.context.note.text() == ""
+    assert window.current_id == cancelled and window.state == "question"
+    _decide_by_key(qtbot, window, "1")
+
+    kept = window.current_id
+    _note_key(qtbot, window, "context matters", "Ctrl+Return")
+    seen = _note_key(qtbot, window, " and more", "Escape")
+    assert seen["prefilled"] == "context matters"  # the dialog opens on the note so far
+    _decide_by_key(qtbot, window, "1")
+
+    sync_now(workstation)
+    on_server = {d.item_id: d for d in qa_decisions(seeded_server)}
+    assert on_server[cancelled].note is None
+    assert "note" not in [e.type for e in on_server[cancelled].events]
+    assert on_server[kept].note == "context matters"
