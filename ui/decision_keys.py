@@ -111,10 +111,12 @@ class DecisionKeys(QObject):
         if decision_id is None:
             return
         try:
-            self.session.change(decision_id, action)
+            decision = self.session.change(decision_id, action)
         except ReviewerError as exc:
             self._say(exc.message)
             return
+        # The new decision is the one that counts: a further key changes it, not the old.
+        self.history.choose(str(decision.decision_id))
         self._say(f"Decision changed to {action}.")
         self.history_changed.emit()
 

@@ -49,20 +49,44 @@ class HistoryPanel(QWidget):
         self.list.setObjectName("historyList")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setWordWrap(True)
+        self.list.currentRowChanged.connect(self._moved)
         layout.addWidget(self.list)
+        # The decision to choose once a refresh lists it (a change's new decision).
+        self._wanted: str | None = None
 
     def show_entries(self, entries: list[Any]) -> None:
-        chosen = self.chosen_decision_id()
+        wanted, chosen = self._wanted, self.chosen_decision_id()
+        rows: dict[str, QListWidgetItem] = {}
         self.list.blockSignals(True)
         self.list.clear()
         for entry in entries:
             row = QListWidgetItem(_entry_text(entry))
-            row.setData(DECISION_ID_ROLE, str(entry.decision.decision_id))
+            decision_id = str(entry.decision.decision_id)
+            row.setData(DECISION_ID_ROLE, decision_id)
             row.setForeground(QColor(STATUS_COLOURS.get(entry.status, "#e6e6e6")))
             self.list.addItem(row)
-            if chosen == str(entry.decision.decision_id):
-                self.list.setCurrentItem(row)
+            rows[decision_id] = row
+        if wanted is not None and wanted in rows:
+            self.list.setCurrentItem(rows[wanted])
+            self._wanted = None
+        elif chosen is not None and chosen in rows:
+            self.list.setCurrentItem(rows[chosen])
         self.list.blockSignals(False)
+
+    def choose(self, decision_id: str) -> None:
+        """Make `decision_id` the chosen row, now or when a refresh first lists it.
+
+        After a change the chosen row must be the decision that now counts: the old
+        one may be gone (withdrawn while unsent), or a second key would change it
+        again and leave two decisions superseding it."""
+        self._wanted = decision_id
+        for i in range(self.list.count()):
+            if self.list.item(i).data(DECISION_ID_ROLE) == decision_id:
+                self.list.setCurrentRow(i)  # a move of ours: _moved clears _wanted
+                return
+
+    def _moved(self, _row: int) -> None:
+        self._wanted = None  # the reviewer moved: their choice wins over a pending one
 
     def focus_list(self) -> None:
         self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)

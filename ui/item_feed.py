@@ -44,6 +44,7 @@ class ItemFeed(QObject):
         self._retry_at = 0.0
         self._seen_rejections: set[str] = set()
         self._status_reading = False
+        self._status_again = False
         sync.report.connect(self.sync_reported)
         relogin.logged_in.connect(self._relogged)
         relogin.gave_up.connect(
@@ -88,22 +89,30 @@ class ItemFeed(QObject):
 
     def refresh_status(self) -> None:
         """The status bar from the session, read on the store worker; leases more when
-        few items are left. A refresh already under way covers this request too."""
+        few items are left. One read at a time: a request during a read is served by one
+        more read after it (that read may predate what the request is about, e.g. the
+        sync round whose report asks for it)."""
         if self._status_reading:
+            self._status_again = True
             return
-        self._status_reading = True
+        self._status_reading, self._status_again = True, False
         Op(self.session.status).success(self._show_status).failure(
             self._status_failed
         ).run_on(self.workers.store, self.workers)
 
     def _show_status(self, status: Any) -> None:
-        self._status_reading = False
+        self._status_read()
         self.status.show_status(status)
         if status.items_left < FILL_BELOW and time.monotonic() >= self._retry_at:
             self.fill()
 
     def _status_failed(self, _error: BaseException) -> None:
+        self._status_read()
+
+    def _status_read(self) -> None:
         self._status_reading = False
+        if self._status_again:
+            self.refresh_status()
 
     def refresh_history(self) -> None:
         Op(lambda: self.session.history(10)).success(self.history.show_entries).run_on(
