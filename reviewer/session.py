@@ -315,11 +315,18 @@ class ReviewSession:
     def change(self, decision_id: UUID | str, action: str) -> Decision:
         """[G] Replace an earlier decision's action: withdrawn and replaced while unsent,
         else a new decision that supersedes it (both stay on record)."""
-        wanted = UUID(str(decision_id))
-        entry = next((e for e in self.store.recent_decisions(self.username, limit=500)
-                      if e.decision.decision_id == wanted), None)
+        history = self.store.recent_decisions(self.username, limit=500)
+        entry = next((e for e in history if e.decision.decision_id == UUID(str(decision_id))),
+                     None)
         if entry is None:
             raise InvalidAction("That decision is no longer in your history.")
+        # Changing an older row of an item changes the item's latest decision: only one
+        # decision may count per item, so the chain of replacements stays a line.
+        if entry.status != "rejected":
+            item_id = entry.decision.item_id
+            entry = next(e for e in history
+                         if e.decision.item_id == item_id and e.status != "rejected")
+        wanted = entry.decision.decision_id
         old = entry.decision
         self._check(action, old.labels)
         withdrawn = entry.status == "pending" and self._withdraw(wanted)

@@ -23,6 +23,8 @@ class NoteDialog(QDialog):
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("This note is sent with your next decision."))
+        hint = QLabel("Ctrl+Enter keeps the note · Esc cancels")
+        hint.setObjectName("hint")
         self.edit = QPlainTextEdit(note or "")
         self.edit.setPlaceholderText("What should QA know about this item?")
         layout.addWidget(self.edit)
@@ -32,6 +34,7 @@ class NoteDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setShortcut("Ctrl+Return")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        layout.addWidget(hint)
         layout.addWidget(buttons)
         self.edit.setFocus()
 
@@ -42,6 +45,6 @@ class NoteDialog(QDialog):
 def ask_note(parent: QWidget, note: str | None) -> str | None:
     """The note typed ("" clears it), or None when cancelled."""
     dialog = NoteDialog(parent, note)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.note()
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    parent.activateWindow()  # keys go back to the review window, not to nowhere
+    return dialog.note() if accepted else None

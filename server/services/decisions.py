@@ -45,6 +45,12 @@ def _check(session: Session, decision: Decision, reviewer: str) -> tuple[Item, L
         earlier = session.get(DecisionRecord, str(decision.supersedes))
         if earlier is None or earlier.reviewer != reviewer or earlier.item_id != item.id:
             raise Rejected("supersedes names no earlier decision of yours on this item")
+        # One chain per item: a decision replaced once cannot be replaced again, or two
+        # decisions would count for the same item.
+        replaced_by = session.scalar(select(DecisionRecord.decision_id).where(
+            DecisionRecord.supersedes == earlier.decision_id).limit(1))
+        if replaced_by is not None:
+            raise Rejected(f"the decision it supersedes was already replaced by {replaced_by}")
     return item, lease
 
 

@@ -144,6 +144,23 @@ def test_change_from_history(demo_ws, seeded_server):
     assert [e.status for e in session.history(3)] == ["accepted", "accepted", "accepted"]
 
 
+def test_changing_an_already_replaced_row_changes_the_latest_decision(demo_ws, seeded_server):
+    session = demo_ws.start_review("spam", background_sync=False)
+    session.fill(min_ready=4)
+    first = decide_next(session, "approve")
+    demo_ws.sync_engine().sync_once()
+    second = session.change(first.decision_id, "remove")
+    demo_ws.sync_engine().sync_once()
+
+    third = session.change(first.decision_id, "approve")  # the old row, chosen again
+
+    assert third.supersedes == second.decision_id
+    assert demo_ws.sync_engine().sync_once().rejected == []
+    held = server_decisions(seeded_server)
+    counting = [d for d in held.values() if d.item_id == first.item_id and not d.superseded_by]
+    assert [str(d.decision_id) for d in counting] == [str(third.decision_id)]
+
+
 def test_escalate_and_skip(demo_ws, seeded_server):
     session = demo_ws.start_review("hate-speech", background_sync=False)
     session.fill(min_ready=3)

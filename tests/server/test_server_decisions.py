@@ -41,6 +41,24 @@ def test_a_superseding_decision_keeps_both_and_the_newer_counts(backend_harness:
     assert by_id[second["decision_id"]]["superseded_by"] is None
 
 
+def test_a_decision_already_superseded_cannot_be_superseded_again(backend_harness: Harness
+                                                                  ) -> None:
+    h = backend_harness
+    h.queue("q", 1)
+    alice, qa = h.user("alice"), h.user("qa", "qa_lead")
+    lease = h.lease(alice, "q")
+    item = lease["items"][0]["id"]
+    first = decision(item, lease["lease_id"], "approve")
+    second = decision(item, lease["lease_id"], "remove", supersedes=first["decision_id"])
+    rival = decision(item, lease["lease_id"], "approve", supersedes=first["decision_id"])
+    results = h.post_decisions(alice, first, second, rival)
+    assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
+    assert "already replaced" in results[2]["reason"]
+    counting = [d for d in h.http.get("/qa/decisions", headers=qa).json()["data"]
+                if d["superseded_by"] is None]
+    assert [d["decision_id"] for d in counting] == [second["decision_id"]]
+
+
 @pytest.mark.parametrize("case, reason", [
     ("never_leased", "never leased to you"),
     ("unknown_action", "not in the taxonomy"),
