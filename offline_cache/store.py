@@ -290,15 +290,31 @@ class LocalStore:
             stmt = stmt.where(OutboxRow.status == status)
         with self._read() as s:
             rows = s.scalars(stmt.order_by(OutboxRow.seq.desc()).limit(limit)).all()
-        return [
-            OutboxEntry(
-                decision=Decision.model_validate_json(r.decision_json),
-                status=r.status,  # type: ignore[arg-type]
-                reason=r.reason,
-                queue=r.queue,
-            )
-            for r in rows
-        ]
+        return [_outbox_entry(r) for r in rows]
+
+    def outbox_entry(
+        self, decision_id: UUID | str, *, username: str | None = None
+    ) -> OutboxEntry | None:
+        """One decision of the outbox (pending or answered), by id."""
+        stmt = select(OutboxRow).where(OutboxRow.decision_id == _uuid_text(decision_id))
+        if username is not None:
+            stmt = stmt.where(OutboxRow.username == username)
+        with self._read() as s:
+            row = s.scalars(stmt).first()
+        return _outbox_entry(row) if row is not None else None
+
+    def latest_decision_on(self, username: str, item_id: str) -> OutboxEntry | None:
+        """The reviewer's newest decision on an item that the server did not reject."""
+        stmt = (
+            select(OutboxRow)
+            .where(OutboxRow.username == username, OutboxRow.item_id == item_id,
+                   OutboxRow.status != "rejected")
+            .order_by(OutboxRow.seq.desc())
+            .limit(1)
+        )
+        with self._read() as s:
+            row = s.scalars(stmt).first()
+        return _outbox_entry(row) if row is not None else None
 
     # --- exposure ledger -------------------------------------------------------------
 
@@ -350,3 +366,12 @@ class LocalStore:
         )
         with self._read() as s:
             return int(s.scalar(stmt) or 0)
+
+
+def _outbox_entry(row: OutboxRow) -> OutboxEntry:
+    return OutboxEntry(
+        decision=Decision.model_validate_json(row.decision_json),
+        status=row.status,  # type: ignore[arg-type]
+        reason=row.reason,
+        queue=row.queue,
+    )

@@ -315,17 +315,13 @@ class ReviewSession:
     def change(self, decision_id: UUID | str, action: str) -> Decision:
         """[G] Replace an earlier decision's action: withdrawn and replaced while unsent,
         else a new decision that supersedes it (both stay on record)."""
-        history = self.store.recent_decisions(self.username, limit=500)
-        entry = next((e for e in history if e.decision.decision_id == UUID(str(decision_id))),
-                     None)
+        entry = self.store.outbox_entry(decision_id, username=self.username)
         if entry is None:
             raise InvalidAction("That decision is no longer in your history.")
         # Changing an older row of an item changes the item's latest decision: only one
         # decision may count per item, so the chain of replacements stays a line.
         if entry.status != "rejected":
-            item_id = entry.decision.item_id
-            entry = next(e for e in history
-                         if e.decision.item_id == item_id and e.status != "rejected")
+            entry = self.store.latest_decision_on(self.username, entry.decision.item_id) or entry
         wanted = entry.decision.decision_id
         old = entry.decision
         self._check(action, old.labels)

@@ -160,3 +160,15 @@ def test_concurrent_outbox_add_from_threads(store: LocalStore):
     for batch in made:  # each thread's decisions stay in the order it added them
         ids = [d.decision_id for d in pending if d.decision_id in {x.decision_id for x in batch}]
         assert ids == [d.decision_id for d in batch]
+
+
+def test_outbox_entry_and_latest_decision_on_an_item(store: LocalStore):
+    first, second, other = make_decision("i1"), make_decision("i1"), make_decision("i2")
+    for decision in (first, second, other):
+        store.outbox_add(decision, username="alice", queue="q")
+    store.outbox_record_result(second.decision_id, "rejected", "no")
+
+    assert store.outbox_entry(first.decision_id).decision == first
+    assert store.outbox_entry(first.decision_id, username="bob") is None
+    assert store.latest_decision_on("alice", "i1").decision == first  # the rejected one skipped
+    assert store.latest_decision_on("bob", "i1") is None
