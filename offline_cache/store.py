@@ -316,6 +316,17 @@ class LocalStore:
             row = s.scalars(stmt).first()
         return _outbox_entry(row) if row is not None else None
 
+    def decisions_per_item_since(self, username: str, since: datetime) -> dict[str, int]:
+        """How many decisions each item got from `username` since `since` (reads ids
+        only: cheap enough for the GUI thread at the turn of the day)."""
+        stmt = (
+            select(OutboxRow.item_id, func.count())
+            .where(OutboxRow.username == username, OutboxRow.added_at >= since)
+            .group_by(OutboxRow.item_id)
+        )
+        with self._read() as s:
+            return {item_id: int(n) for item_id, n in s.execute(stmt).all()}
+
     # --- exposure ledger -------------------------------------------------------------
 
     def ledger_add(self, entry: ExposureEntry, *, username: str) -> None:

@@ -52,12 +52,8 @@ class DailyItemCount:
         today = self._today()
         if today == self._day:
             return
-        items: Counter[str] = Counter()
-        limit = 2 * self.policy.daily_item_cap + 100  # changes add rows, not items
-        for entry in self._store.recent_decisions(self._username, limit=limit):
-            if day_key(entry.decision.decided_at) != today:
-                break  # newest first: everything further back is older
-            items[entry.decision.item_id] += 1
+        midnight = datetime.combine(today, datetime.min.time()).astimezone()  # local, aware
+        items = Counter(self._store.decisions_per_item_since(self._username, midnight))
         self._day, self._items = today, items
 
     def count(self) -> int:

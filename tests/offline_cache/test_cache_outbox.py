@@ -172,3 +172,15 @@ def test_outbox_entry_and_latest_decision_on_an_item(store: LocalStore):
     assert store.outbox_entry(first.decision_id, username="bob") is None
     assert store.latest_decision_on("alice", "i1").decision == first  # the rejected one skipped
     assert store.latest_decision_on("bob", "i1") is None
+
+
+def test_decisions_per_item_since_counts_rows_per_item(store: LocalStore):
+    from datetime import UTC, datetime, timedelta
+
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    for item in ("i1", "i1", "i2"):
+        store.outbox_add(make_decision(item), username="alice", queue="q")
+    store.outbox_add(make_decision("i3"), username="bob", queue="q")
+
+    assert store.decisions_per_item_since("alice", before) == {"i1": 2, "i2": 1}
+    assert store.decisions_per_item_since("alice", before + timedelta(hours=1)) == {}
