@@ -238,13 +238,30 @@ class LocalStore:
             texts = s.scalars(stmt.order_by(OutboxRow.seq).limit(limit)).all()
         return [Decision.model_validate_json(t) for t in texts]
 
-    def outbox_withdraw(self, decision_id: UUID | str) -> bool:
-        """Delete a decision only if the server has not answered it yet."""
+    def outbox_withdraw(
+        self,
+        decision_id: UUID | str,
+        *,
+        item_state: ItemState | None = None,
+        item_error: str | None = None,
+    ) -> bool:
+        """Delete a decision only if the server has not answered it yet. With
+        `item_state`, a withdrawn decision's item gets that state back in the same
+        transaction (an undo on the GUI thread pays for one commit)."""
+        if item_state is not None and item_state not in ITEM_STATES:
+            raise ValueError(f"unknown item state {item_state!r}")
         stmt = delete(OutboxRow).where(
             OutboxRow.decision_id == _uuid_text(decision_id), OutboxRow.status == "pending"
-        )
+        ).returning(OutboxRow.item_id)
         with self._write.begin() as s:
-            return s.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+            item_id = s.execute(stmt).scalar()
+            if item_id is not None and item_state is not None:
+                s.execute(
+                    update(ItemRow)
+                    .where(ItemRow.item_id == item_id)
+                    .values(state=item_state, error=item_error)
+                )
+            return item_id is not None
 
     def outbox_record_result(
         self, decision_id: UUID | str, status: str, reason: str | None = None

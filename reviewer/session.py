@@ -270,12 +270,15 @@ class ReviewSession:
         """[G] Pass on the current item; the server returns it to the queue."""
         return self.decide("skip")
 
-    def _withdraw(self, decision_id: UUID) -> bool:
-        """Take a decision back from the outbox unless the server has (or may have) it."""
+    def _withdraw(self, decision_id: UUID, *, item_state: str | None = None,
+                  item_error: str | None = None) -> bool:
+        """Take a decision back from the outbox unless the server has (or may have) it;
+        with `item_state`, its item gets that state back in the same transaction."""
         with self._inflight.lock:
             if decision_id in self._inflight:
                 return False
-            return bool(self.store.outbox_withdraw(decision_id))
+            return bool(self.store.outbox_withdraw(decision_id, item_state=item_state,
+                                                   item_error=item_error))
 
     def undo(self) -> Decision | None:
         """[G] "Undo Decision": the last decision of this session comes back as current.
@@ -291,12 +294,14 @@ class ReviewSession:
             if current is not None:
                 self._end_reveal(current)
             old = done.decision
-            withdrawn = self._withdraw(old.decision_id)
+            withdrawn = self._withdraw(old.decision_id, item_state=done.cached.state,
+                                       item_error=done.cached.error)
             previous = old.supersedes if withdrawn else old.decision_id
             item_id = old.item_id
             if withdrawn:
                 self._items_today.withdraw(item_id)
-            self.store.set_item_state(item_id, done.cached.state, done.cached.error)
+            else:
+                self.store.set_item_state(item_id, done.cached.state, done.cached.error)
             done.timeline.add("undo")
             with self._lock:
                 if previous is not None:

@@ -9,7 +9,7 @@ import textwrap
 import threading
 from pathlib import Path
 
-from cache_factories import make_decision
+from cache_factories import make_decision, make_lease
 
 from offline_cache.store import LocalStore
 
@@ -184,3 +184,18 @@ def test_decisions_per_item_since_counts_rows_per_item(store: LocalStore):
 
     assert store.decisions_per_item_since("alice", before) == {"i1": 2, "i2": 1}
     assert store.decisions_per_item_since("alice", before + timedelta(hours=1)) == {}
+
+
+def test_withdraw_gives_the_item_its_state_back_in_the_same_transaction(store: LocalStore):
+    store.save_lease(make_lease("L1", ["i1"]), username="demo")
+    decision = make_decision("i1")
+    store.outbox_add(decision, username="demo", queue="hate-speech", item_state="decided")
+    assert store.undecided_items("hate-speech", "demo") == []
+
+    assert store.outbox_withdraw(decision.decision_id, item_state="undecided") is True
+    assert [c.item.id for c in store.undecided_items("hate-speech", "demo")] == ["i1"]
+
+    store.outbox_add(decision, username="demo", queue="hate-speech", item_state="decided")
+    store.outbox_record_result(decision.decision_id, "accepted")
+    assert store.outbox_withdraw(decision.decision_id, item_state="undecided") is False
+    assert store.undecided_items("hate-speech", "demo") == []  # answered: item untouched
