@@ -1,14 +1,18 @@
 """Benchmark: decision key -> next item painted, in the real review window.
 
-Builds the real ReviewWindow offscreen against an embedded, seeded review server with
-`--items` 12-megapixel JPEGs (ingested through the admin API `POST /items`), reviews
-them all by key events, and prints p50/p99 of the time from just before the decision
-key is sent to the end of the next item's paintEvent. Beside it: per-image preparation
-time (`wellness.protect.prepare_image`, as the app does it on its image workers) and
-the naive full-resolution approach (`wellness.protect.naive_protect`), measured in the
-same run on the same bytes. Prints figures; asserts nothing.
+Builds the real ReviewWindow offscreen against a seeded review server (its own process)
+with `--items` 12-megapixel JPEGs of photo-like grain, 0.6 to 4.5 MB each, ingested
+through the admin API `POST /items` (where the server makes each one's display
+rendition, `Item.preview`), reviews them all by key events, and prints p50/p99 of the
+time from just before the decision key is sent to the end of the next item's
+paintEvent. Beside it, measured in the same run on the same bytes: preparation per
+image as the app does it (`wellness.protect.prepare_image` on the preview it shows),
+the same on the 12 MP original (JPEG draft decoding), the naive approach
+(`wellness.protect.naive_protect`: full-resolution decode, then blur at full
+resolution), and the server's one-off cost of making the preview at ingest.
+Prints figures; asserts nothing.
 
-    python bench/bench_review_loop.py [--items 200] [--naive-samples 5]
+    python bench/bench_review_loop.py [--items 200] [--naive-samples 20]
 """
 
 from __future__ import annotations
@@ -55,10 +59,11 @@ def isolate(tmp: Path) -> None:
 
 
 def make_jpegs(count: int) -> Callable[[int], bytes]:
-    """A maker of distinct 12 MP JPEGs: a few synthetic bases, a unique patch on each."""
-    from server.media_gen import synthetic_image
+    """A maker of distinct 12 MP JPEGs: five photo-like bases (plain to camera-grain,
+    as in bench_prepare), a unique patch and caption on each."""
+    from bench_prepare import GRAIN_LEVELS, synthetic_photo
 
-    bases = [synthetic_image(*SIZE_12MP, seed=s, caption=f"base {s}") for s in range(4)]
+    bases = [synthetic_photo(seed) for seed in range(len(GRAIN_LEVELS))]
 
     def jpeg(n: int) -> bytes:
         img = bases[n % len(bases)].copy()
@@ -67,7 +72,7 @@ def make_jpegs(count: int) -> Callable[[int], bytes]:
         draw.rectangle((x, y, x + 900, y + 700), fill=((n * 40) % 256, 90, (n * 7) % 256))
         draw.text((x + 20, y + 20), f"item {n}", fill=(255, 255, 255))
         out = io.BytesIO()
-        img.save(out, "JPEG", quality=85)
+        img.save(out, "JPEG", quality=90)
         return out.getvalue()
 
     return jpeg
@@ -216,27 +221,43 @@ def review_loop(app: Any, window: Any, count: int) -> tuple[list[float], int]:
     return latencies, not_ready
 
 
-def compare_preparation(samples: list[bytes], target: tuple[int, int]) -> tuple[list, list]:
-    """prepare_image vs naive_protect on the same bytes, one thread, same run."""
+def compare_preparation(originals: list[bytes], target: tuple[int, int],
+                        naive_samples: int) -> dict[str, list[float]]:
+    """Per image, one thread, same run: the server's preview (made here with the
+    server's own code, as at ingest), preparing what the app shows, and for the first
+    `naive_samples` images preparing the original and the naive approach."""
     from reviewer.protocol import WellnessPolicy
+    from server.renditions import make_preview
     from wellness.protect import naive_protect, prepare_image
 
     policy = WellnessPolicy()
-    fast, naive = [], []
-    for n, data in enumerate(samples):
+    times: dict[str, list[float]] = {"preview": [], "shown": [], "original": [], "naive": []}
+    sizes: list[int] = []
+
+    def timed(name: str, call: Callable[[], Any]) -> Any:
         start = time.perf_counter()
-        prepare_image(data, "image/jpeg", target, policy, n % 4)
-        fast.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
-        naive_protect(data, policy, n % 4)
-        naive.append((time.perf_counter() - start) * 1000)
-    return fast, naive
+        result = call()
+        times[name].append((time.perf_counter() - start) * 1000)
+        return result
+
+    for n, data in enumerate(originals):
+        preview = timed("preview", lambda d=data: make_preview(d, "image/jpeg"))
+        shown = preview or data
+        sizes.append(len(shown))
+        timed("shown", lambda d=shown, n=n: prepare_image(d, "image/jpeg", target, policy, n % 4))
+        if n < naive_samples:
+            timed("original",
+                  lambda d=data, n=n: prepare_image(d, "image/jpeg", target, policy, n % 4))
+            timed("naive", lambda d=data, n=n: naive_protect(d, policy, n % 4))
+    print(f"previews: {sum(1 for _ in sizes)} images, {statistics.mean(sizes) / 1e6:.2f} MB avg "
+          f"(originals {statistics.mean(len(o) for o in originals) / 1e6:.2f} MB avg)")
+    return times
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=200)
-    parser.add_argument("--naive-samples", type=int, default=5)
+    parser.add_argument("--naive-samples", type=int, default=20)
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-review-"))
@@ -271,19 +292,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stopped early: state={window.state} view={window.view.kind} "
               f"message={window.status.currentMessage()!r} status={session.status()}")
     target = window.view.target_size()
-    fast, naive = compare_preparation(jpegs[: args.naive_samples], target)
-
     print(f"review loop: {len(latencies)} decisions in {elapsed:.1f} s; view {target[0]}x"
           f"{target[1]}; next item not yet prepared at key press: {not_ready}")
     print(describe("decision key -> next item painted", latencies))
     print(describe("  of which ReviewSession.decide", decide_ms))
     print(describe("    of which the durable outbox commit", commit_ms))
     print(describe("preparation in the app (decoder child process, incl. transfer)", prep_ms))
-    print(describe("prepare_image, same bytes, one thread", fast))
-    print(describe("naive_protect (full-resolution decode + blur)", naive))
-    if fast and naive:
-        ratio = statistics.median(naive) / statistics.median(fast)
-        print(f"naive / prepared (median): {ratio:.0f}x")
+    times = compare_preparation(jpegs, target, args.naive_samples)
+    print(describe("prepare_image on what the app shows (the preview)", times["shown"]))
+    print(describe("prepare_image on the 12 MP original (draft decoding)", times["original"]))
+    print(describe("naive_protect on the 12 MP original (full decode + blur)", times["naive"]))
+    print(describe("preview made by the server at ingest (once per item)", times["preview"]))
+    if times["naive"]:
+        naive = statistics.median(times["naive"])
+        print(f"naive / prepared (median): {naive / statistics.median(times['shown']):.1f}x "
+              f"from the preview; {naive / statistics.median(times['original']):.1f}x "
+              f"from the original")
     window.close()
     workers.shutdown()
     workstation.close()

@@ -2,6 +2,9 @@
 
 Every connection gets WAL (readers never block the writer), `synchronous=FULL` (a
 committed decision survives a power cut, invariant 1), foreign keys and a busy timeout.
+Automatic checkpoints are off: SQLite runs them inside whichever commit crosses the
+threshold, which could be the reviewer's decision; `LocalStore.checkpoint` runs them
+from the sync thread instead (and SQLite checkpoints when the last connection closes).
 Write transactions start with `BEGIN IMMEDIATE`, so two threads that both read then
 write wait for each other instead of failing with "database is locked".
 """
@@ -41,6 +44,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:

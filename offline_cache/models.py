@@ -95,6 +95,7 @@ class ItemRow(Base):
     state: Mapped[str] = mapped_column(String(16), default="undecided")
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     media_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    """The media shown for the item (its preview, else the original): what the vault holds."""
     item_json: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_items_queue_user_state", "queue", "username", "state"),)

@@ -19,7 +19,7 @@ from reviewer.errors import (
     RequestRejected,
     ServerUnavailable,
 )
-from reviewer.protocol import MAX_LEASE_ITEMS, Taxonomy, TaxonomyEntry
+from reviewer.protocol import MAX_LEASE_ITEMS, Taxonomy, TaxonomyEntry, display_media
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +65,9 @@ class LeaseKeeper:
 
     def download_media(self, items: list,
                        on_progress: Callable[[int, int], None] | None = None) -> None:
-        """Fetch the media of every undecided item not yet in the vault."""
-        todo = [c for c in items if c.state == "undecided" and c.item.media is not None
-                and not self._in_vault(c.item.media.sha256)]
+        """Fetch the shown media (the preview, else the original) of every undecided item
+        not yet in the vault."""
+        todo = [c for c in items if c.state == "undecided" and self._needs_download(c.item)]
         total = len(todo)
         if on_progress:
             on_progress(0, total)
@@ -82,6 +82,10 @@ class LeaseKeeper:
             if on_progress:
                 on_progress(done, total)
 
+    def _needs_download(self, item) -> bool:
+        shown = display_media(item)
+        return shown is not None and not self._in_vault(shown.sha256)
+
     def _in_vault(self, sha256: str) -> bool:
         try:
             return bool(self.vault.has(sha256))
@@ -92,7 +96,7 @@ class LeaseKeeper:
         """Download, verify and store one item's media; MediaRejected says why not."""
         from offline_cache.vault import HashMismatch
 
-        media = cached.item.media
+        media = display_media(cached.item)
         if self.api is None:
             raise ServerUnavailable()
         try:
@@ -110,7 +114,7 @@ class LeaseKeeper:
 
     def media_for(self, cached) -> bytes:
         """The decrypted bytes of an item's media, downloading them if needed."""
-        media = cached.item.media
+        media = display_media(cached.item)
         if media is None:
             raise MediaRejected("This item has no media to show.")
         data = self._from_vault(media.sha256)

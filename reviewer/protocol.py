@@ -36,6 +36,9 @@ MAX_DECISIONS_PER_BATCH = 200
 MAX_EVENTS_PER_DECISION = 500
 MAX_TEXT_CHARS = 20_000
 MAX_MEDIA_BYTES = 64 * 1024 * 1024
+# The long edge of a server-made display rendition (`Item.preview`), in pixels: a
+# maximised review window on a 2560x1440 screen fits inside it.
+PREVIEW_EDGE = 2048
 
 
 class WireModel(BaseModel):
@@ -113,6 +116,11 @@ class Item(WireModel):
     kind: ItemKind
     text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
     media: MediaRef | None = None
+    preview: MediaRef | None = None
+    """The display rendition of an image the server made at ingest: a JPEG, upright, its
+    long edge at most `PREVIEW_EDGE`, no metadata. Absent for small images and for
+    media the server could not read. The client downloads and shows it instead of
+    `media`; `media` stays the original, served under the same rules."""
     category: Name
     severity: Severity
     context: Annotated[dict[str, Annotated[str, Field(max_length=2000)]], Field(max_length=32)] = {}
@@ -137,6 +145,12 @@ class ItemCreate(WireModel):
 class ItemCreated(WireModel):
     id: Name
     media: MediaRef | None = None
+    preview: MediaRef | None = None
+
+
+def display_media(item: Item) -> MediaRef | None:
+    """The media a reviewer's screen shows for `item`: its preview when it has one."""
+    return item.preview or item.media
 
 
 # --- leases ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from server.accounts import AccountError, create_user
 from server.config import ServerSettings, default_data_dir, default_db_url
 from server.db import Database
 from server.media_store import MediaStore
-from server.services.items import add_item, ensure_queue
+from server.services.items import add_item, ensure_queue, store_preview
 
 
 def _locations(args: argparse.Namespace) -> tuple[str, Path]:
@@ -70,8 +70,8 @@ def _item_from_file(path: Path) -> tuple[str, str | None, bytes | None, str | No
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Each file: media written (content-addressed) first, then one short write
-    transaction, so a running server keeps answering while files are ingested."""
+    """Each file: media and its preview written (content-addressed) first, then one short
+    write transaction, so a running server keeps answering while files are ingested."""
     from reviewer.protocol import MediaRef
 
     db_url, data_dir = _locations(args)
@@ -85,10 +85,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             media = None
             if data is not None:
                 media = MediaRef(sha256=store.put(data), mime=mime or "", bytes=len(data))
+            preview = store_preview(store, kind, data, mime)
             with db.writer() as session:
                 item = add_item(session, queue=args.queue, kind=kind, category=args.category,
                                 severity=args.severity, text=text, media=media,
-                                context={"source": Path(name).name})
+                                preview=preview, context={"source": Path(name).name})
             print(f"{item.id}\t{name}")
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

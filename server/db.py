@@ -10,18 +10,22 @@ strict `Database` therefore refuses writes inside `session()`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Column, Connection, Engine, Inspector, Table, create_engine, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.schema import CreateIndex
 
 from server.config import DEFAULT_BUSY_TIMEOUT, normalise_db_url
 from server.models import Base
 
 _IMMEDIATE = "sqlite_immediate"
 _READ_ONLY = "read_only"
+
+log = logging.getLogger(__name__)
 
 
 class WriteOutsideWriter(RuntimeError):
@@ -51,6 +55,38 @@ def _make_sqlite_engine(url: str, busy_timeout: float) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _missing_columns(inspector: Inspector) -> list[tuple[Table, list[Column[Any]]]]:
+    """(table, the model's columns the database table lacks), for every model table."""
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        lacking = [column for column in table.columns if column.name not in present]
+        if lacking:
+            missing.append((table, lacking))
+    return missing
+
+
+def _add_columns(conn: Connection) -> None:
+    """Add the missing nullable columns and the indexes that use them (no constraints)."""
+    dialect, quote = conn.dialect, conn.dialect.identifier_preparer
+    # A concurrent upgrade on PostgreSQL may add the column between the look and the ALTER.
+    guard = "IF NOT EXISTS " if dialect.name == "postgresql" else ""
+    for table, columns in _missing_columns(inspect(conn)):
+        for column in columns:
+            if column.primary_key or not column.nullable:
+                raise RuntimeError(f"cannot add the NOT NULL column {table.name}.{column.name}"
+                                   " to an existing table; migrate this database by hand")
+            conn.exec_driver_sql(
+                f"ALTER TABLE {quote.format_table(table)} ADD COLUMN {guard}"
+                f"{quote.format_column(column)} {column.type.compile(dialect=dialect)}")
+            log.info("schema upgrade: added column %s.%s", table.name, column.name)
+        added = {column.name for column in columns}
+        for index in table.indexes:
+            if added & {column.name for column in index.columns}:
+                conn.execute(CreateIndex(index, if_not_exists=True))
+                log.info("schema upgrade: added index %s", index.name)
 
 
 def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -93,7 +129,15 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def create_schema(self) -> None:
+        """Create missing tables, then bring tables made by an earlier version up to date by
+        adding the (nullable) columns they lack, with their indexes: an upgraded server
+        opens its old database without a migration step."""
         Base.metadata.create_all(self.engine)
+        if not _missing_columns(inspect(self.engine)):
+            return
+        # Under the write lock on SQLite, looking again: another process may have done it.
+        with self.engine.execution_options(**{_IMMEDIATE: True}).begin() as conn:
+            _add_columns(conn)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

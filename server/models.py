@@ -75,6 +75,10 @@ class Item(Base):
     media_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     mime: Mapped[str | None] = mapped_column(String(100))
     media_bytes: Mapped[int | None]
+    preview_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The display rendition (`server.renditions`), a JPEG; None for small or unreadable
+    images and for other kinds."""
+    preview_bytes: Mapped[int | None]
     category: Mapped[str] = mapped_column(String(64))
     severity: Mapped[int] = mapped_column(Integer, default=0)
     context: Mapped[dict[str, Any]]

@@ -2,7 +2,9 @@
 running it again adds only what is missing (and resets passwords only when given).
 
 "small" makes every user, queue, text item and broken case with small images only;
-"full" adds large images up to 12 megapixels (JPEG and PNG).
+"full" adds large images up to 12 megapixels (JPEG and PNG). Ordinary images get a
+preview as at ingest (large ones only); the broken cases never do, since they exist to
+test the client's "cannot display" path on the original.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from server.seed_content import (
     synthetic_text,
     text_description,
 )
-from server.services.items import add_item, ensure_queue
+from server.services.items import add_item, ensure_queue, store_preview
 
 Scale = Literal["full", "small"]
 
@@ -83,10 +85,12 @@ def _seed_users(db: Database, db_url: str, passwords: dict[str, str] | None,
 
 
 def _image(store: MediaStore, width: int, height: int, fmt: str, seed: int,
-           caption: str) -> MediaRef:
+           caption: str) -> tuple[MediaRef, MediaRef | None]:
+    """The stored image and its stored preview (None when it is small)."""
     data = encode(synthetic_image(width, height, seed, caption), fmt)
     mime = "image/jpeg" if fmt == "JPEG" else "image/png"
-    return MediaRef(sha256=store.put(data), mime=mime, bytes=len(data))
+    media = MediaRef(sha256=store.put(data), mime=mime, bytes=len(data))
+    return media, store_preview(store, "image", data, mime)
 
 
 def _broken_media(store: MediaStore, kind: str, seed: int) -> MediaRef:
@@ -135,16 +139,16 @@ def _item_fields(store: MediaStore, plan: QueuePlan, spec: dict[str, object]
     n, category = int(spec["n"]), str(spec["category"])  # type: ignore[call-overload]
     context = {"source": "synthetic demo", "author": f"user_{1000 + n}",
                "report_reason": report_reason(category, n)}
-    text, media, kind, broken = None, None, "text", spec.get("broken")
-    if broken:
+    text, media, preview, kind, broken = None, None, None, "text", spec.get("broken")
+    if broken:  # never a preview: the client must meet the broken original
         kind, media = "image", _broken_media(store, str(broken), n)
         context["test_case"] = f"broken:{broken}"
         context["description"] = BROKEN_DESCRIPTIONS[str(broken)]
     elif "image" in spec:
         width, height, fmt = spec["image"]  # type: ignore[misc]
         kind, seed = "image", zlib.crc32(f"{plan.name}:{n}".encode())
-        media = _image(store, width, height, fmt, seed=seed,
-                       caption=f"{plan.name} #{n} ({width}x{height})")
+        media, preview = _image(store, width, height, fmt, seed=seed,
+                                caption=f"{plan.name} #{n} ({width}x{height})")
         context["description"] = (f"{describe_synthetic_image(width, height, seed)}; "
                                   f"{width}x{height} {fmt}")
     else:
@@ -153,7 +157,7 @@ def _item_fields(store: MediaStore, plan: QueuePlan, spec: dict[str, object]
         context["description"] = text_description(words)
     return {"queue": plan.name, "kind": kind, "category": category,
             "severity": int(spec["severity"]), "text": text, "media": media,  # type: ignore[call-overload]
-            "context": context}
+            "preview": preview, "context": context}
 
 
 def _seed_queue(db: Database, store: MediaStore, plan: QueuePlan, scale: Scale,

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from reviewer.errors import ReviewerError
+from reviewer.protocol import display_media
 from ui.decoder_process import DecoderProcess
 from ui.workers import Op, Workers
 from wellness.protect import MediaError
@@ -67,7 +68,8 @@ def prepare_view(
     view = PreparedView(item_id=item.id, size=size)
     try:
         data = session.media_bytes(item.id)
-        mime = item.media.mime if item.media else "application/octet-stream"
+        shown = display_media(item)
+        mime = shown.mime if shown else "application/octet-stream"
         prepared = decoder.prepare(data, mime, size, session.policy, item.severity)
     except MediaError as exc:
         view.error = exc.reason

@@ -1,4 +1,7 @@
-"""Media bytes, only for a holder of a live lease on an item using them, or a QA lead."""
+"""Media bytes, only for a holder of a live lease on an item using them, or a QA lead.
+
+An item uses its original and its preview alike: both are served under the same rules.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 
 from server.deps import DbDep, ReviewerOrQA
 from server.errors import ERROR_RESPONSES, ApiError
 from server.media_store import MediaStore
 from server.models import Item, Lease, utcnow
+from server.renditions import PREVIEW_MIME
 
 router = APIRouter(tags=["media"], responses=ERROR_RESPONSES)
 
@@ -26,7 +30,9 @@ Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 def get_media(sha256: Sha256Path, user: ReviewerOrQA, db: DbDep, request: Request) -> FileResponse:
     now = utcnow()
     with db.session() as session:
-        uses = select(Item.mime).where(Item.media_sha256 == sha256)
+        mime_of_match = case((Item.media_sha256 == sha256, Item.mime), else_=PREVIEW_MIME)
+        uses = select(mime_of_match).where(
+            or_(Item.media_sha256 == sha256, Item.preview_sha256 == sha256))
         if "qa_lead" not in user.roles:
             uses = uses.join(Lease, Lease.id == Item.lease_id).where(
                 Lease.reviewer == user.username, Lease.released_at.is_(None),

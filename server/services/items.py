@@ -1,4 +1,8 @@
-"""Queues and items: creation (admin ingest, CLI, seeding) and the wire form of an item."""
+"""Queues and items: creation (admin ingest, CLI, seeding) and the wire form of an item.
+
+Every path that creates an image item from bytes makes its preview with `store_preview`,
+before its write transaction opens.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from server.db import Database
 from server.errors import ApiError
 from server.media_store import MediaStore
 from server.models import Item, Queue, utcnow
+from server.renditions import PREVIEW_MIME, make_preview
 from server.services.taxonomy import DEFAULT_TAXONOMY
 
 
@@ -24,8 +29,13 @@ def item_to_wire(item: Item) -> WireItem:
     if item.media_sha256:
         media = MediaRef(sha256=item.media_sha256, mime=item.mime or "application/octet-stream",
                          bytes=item.media_bytes or 0)
+    preview = None
+    if item.preview_sha256:
+        preview = MediaRef(sha256=item.preview_sha256, mime=PREVIEW_MIME,
+                           bytes=item.preview_bytes or 0)
     return WireItem(
         id=item.id, queue=item.queue, kind=item.kind, text=item.text, media=media,  # type: ignore[arg-type]
+        preview=preview,
         category=item.category, severity=item.severity, context=item.context,
         created_at=item.created_at, sla_due=item.sla_due,
     )
@@ -63,15 +73,30 @@ def _check_shape(body: ItemCreate, data: bytes | None) -> None:
         MediaRef(sha256="0" * 64, mime=body.mime, bytes=0)  # same pattern as the wire form
 
 
+def store_preview(store: MediaStore, kind: str, data: bytes | None,
+                  mime: str | None) -> MediaRef | None:
+    """Make and store the preview of an image item's media, if it gets one. CPU work
+    (decode, shrink, encode): call it before any write transaction opens."""
+    if kind != "image" or data is None or not mime:
+        return None
+    preview = make_preview(data, mime)
+    if preview is None:
+        return None
+    return MediaRef(sha256=store.put(preview), mime=PREVIEW_MIME, bytes=len(preview))
+
+
 def add_item(session: Session, *, queue: str, kind: str, category: str, severity: int = 0,
              text: str | None = None, media: MediaRef | None = None,
+             preview: MediaRef | None = None,
              context: dict[str, str] | None = None, sla_due: datetime | None = None,
              item_id: str | None = None, created_at: datetime | None = None) -> Item:
-    """Add a pending item whose media (if any) is already in the media store."""
+    """Add a pending item whose media and preview (if any) are already in the media store."""
     item = Item(
         id=item_id or f"{queue}-{secrets.token_hex(6)}", queue=queue, kind=kind, text=text,
         media_sha256=media.sha256 if media else None, mime=media.mime if media else None,
-        media_bytes=media.bytes if media else None, category=category, severity=severity,
+        media_bytes=media.bytes if media else None,
+        preview_sha256=preview.sha256 if preview else None,
+        preview_bytes=preview.bytes if preview else None, category=category, severity=severity,
         context=dict(context or {}), sla_due=sla_due, created_at=created_at or utcnow(),
         state="pending",
     )
@@ -86,9 +111,9 @@ def _queue_exists(session: Session, name: str) -> None:
 
 
 def ingest_item(db: Database, store: MediaStore, body: ItemCreate) -> ItemCreated:
-    """Check, write the media file (content-addressed, outside any transaction: a
-    concurrent or failed ingest leaves at most an unreferenced file), then insert the
-    item in a short write transaction."""
+    """Check, write the media file and its preview (content-addressed, outside any
+    transaction: a concurrent or failed ingest leaves at most unreferenced files), then
+    insert the item in a short write transaction."""
     with db.session() as session:
         _queue_exists(session, body.queue)
     data = _decode_media(body)
@@ -99,9 +124,10 @@ def ingest_item(db: Database, store: MediaStore, body: ItemCreate) -> ItemCreate
     media = None
     if data is not None:
         media = MediaRef(sha256=store.put(data), mime=body.mime or "", bytes=len(data))
+    preview = store_preview(store, body.kind, data, body.mime)
     with db.writer() as session:
         _queue_exists(session, body.queue)
         item = add_item(session, queue=body.queue, kind=body.kind, category=body.category,
                         severity=body.severity, text=body.text, media=media,
-                        context=dict(body.context), sla_due=body.sla_due)
-    return ItemCreated(id=item.id, media=media)
+                        preview=preview, context=dict(body.context), sla_due=body.sla_due)
+    return ItemCreated(id=item.id, media=media, preview=preview)

@@ -213,6 +213,25 @@ def test_sync_survives_malformed_reply(workstation):
     assert workstation.store.outbox_count_pending() == 1
 
 
+def test_each_sync_round_checkpoints_the_local_store(workstation):
+    """Automatic checkpoints are off (they would run inside a decision's commit), so the
+    sync thread's round is what moves the WAL into the database file, online or not."""
+    now = datetime.now(UTC)
+    for n in range(200):
+        decision = Decision(decision_id=uuid4(), item_id=f"x-{n}", lease_id="L-1",
+                            action="approve", started_at=now, decided_at=now)
+        workstation.store.outbox_add(decision, username="demo", queue="spam")
+    database = workstation.store.path
+    before = database.stat().st_size
+    api = _api(lambda request: httpx.Response(503, json={"error": "busy", "detail": "later"}))
+
+    report = SyncEngine(workstation.store, api, "demo").sync_once()
+
+    assert not report.online
+    assert database.stat().st_size > before
+    assert workstation.store.outbox_count_pending() == 200
+
+
 def test_server_vanishing_mid_request_is_unavailable():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

@@ -84,6 +84,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_db_url(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]) -> str:
+    """An empty database on SQLite, then on PostgreSQL (a fresh one in the test cluster)."""
+    if request.param == "postgres":
+        return _new_pg_database(request.getfixturevalue("postgres_cluster"))
+    return server_dirs[0]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend_harness(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]
                     ) -> Iterator[Harness]:
     """A harness on SQLite, then on PostgreSQL, with 1.5 s leases unless the test's

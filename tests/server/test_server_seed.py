@@ -1,4 +1,5 @@
-"""Demo seeding: users, queues, >= 60 items, the broken cases, idempotence, 12 MP images."""
+"""Demo seeding: users, queues, >= 60 items, the broken cases, idempotence, 12 MP images,
+previews for large images and never for the broken cases."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from datetime import timedelta
 import httpx
 import pytest
 from PIL import Image
+from server_harness import Harness
 
-from reviewer.protocol import API_PREFIX
+from reviewer.protocol import API_PREFIX, PREVIEW_EDGE, MediaRef
+from server import seed
 from server.db import Database
 from server.embedded import EmbeddedServer
+from server.media_gen import encode, synthetic_image
+from server.media_store import MediaStore
 from server.models import Item
 from server.seed import seed_demo
 
@@ -111,3 +116,66 @@ def test_full_seed_adds_images_up_to_12_megapixels(tmp_path) -> None:
         except (OSError, Image.DecompressionBombError):
             continue  # the deliberately broken files
     assert ("JPEG", 12_000_000) in sizes and ("PNG", 12_000_000) in sizes
+    _assert_previews_only_for_large_images(db_url, MediaStore(data_dir / "media"))
+
+
+def _seeded_size(item: Item) -> tuple[int, int]:
+    """The size the seeding wrote at the end of the description ("...; 4000x3000 JPEG")."""
+    width, height = item.context["description"].rsplit("; ", 1)[1].split()[0].split("x")
+    return int(width), int(height)
+
+
+def _assert_previews_only_for_large_images(db_url: str, store: MediaStore) -> None:
+    with_preview = 0
+    for item in _assert_context_panel_fields(db_url):
+        if item.kind != "image" or "test_case" in item.context:
+            assert item.preview_sha256 is None and item.preview_bytes is None, item.id
+            continue
+        assert (item.preview_sha256 is not None) == (max(_seeded_size(item)) > PREVIEW_EDGE), (
+            item.id, _seeded_size(item))
+        if item.preview_sha256:
+            with_preview += 1
+            path = store.path(item.preview_sha256)
+            assert item.preview_bytes == path.stat().st_size
+            with Image.open(path) as shown:
+                assert shown.format == "JPEG" and max(shown.size) <= PREVIEW_EDGE
+    assert with_preview >= 4  # the 12 MP and other large images of the full plan
+
+
+def test_seeding_makes_previews_for_ordinary_images_never_for_broken_ones(
+        live_server: EmbeddedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeding asks for a preview of every ordinary image (real ones are large only; this
+    one says yes to all) and never for a broken case, which must stay as it is."""
+    stub = encode(synthetic_image(32, 24, 1), "JPEG")
+    asked: list[str] = []
+
+    def preview_everything(store: MediaStore, kind: str, data: bytes | None,
+                           mime: str | None) -> MediaRef | None:
+        asked.append(hashlib.sha256(data or b"").hexdigest())
+        return MediaRef(sha256=store.put(stub), mime="image/jpeg", bytes=len(stub))
+
+    monkeypatch.setattr(seed, "store_preview", preview_everything)
+    summary = seed_demo(live_server.db_url, live_server.data_dir, scale="small")
+    db = Database(live_server.db_url)
+    try:
+        with db.session() as session:
+            items = list(session.query(Item).where(Item.kind == "image"))
+    finally:
+        db.dispose()
+    broken = [i for i in items if "test_case" in i.context]
+    assert {i.id for i in broken} == set(summary.broken.values())
+    assert all(i.preview_sha256 is None for i in broken)
+    assert not {i.media_sha256 for i in broken} & set(asked)
+    ordinary = [i for i in items if "test_case" not in i.context]
+    assert len(ordinary) >= 10 and len(asked) == len(ordinary)
+    assert all(i.preview_sha256 == hashlib.sha256(stub).hexdigest() for i in ordinary)
+
+    demo = Harness(live_server)
+    try:  # the wire form carries it, and a broken case's lease item has none
+        lease = demo.lease(demo.user(), "violent-imagery", 20)
+    finally:
+        demo.close()
+    cases = [i for i in lease["items"] if "test_case" in i["context"]]
+    assert len(cases) == 4 and all(i["preview"] is None for i in cases)
+    assert any(i["preview"] for i in lease["items"] if i["kind"] == "image"
+               and "test_case" not in i["context"])
