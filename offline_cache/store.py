@@ -427,12 +427,18 @@ class LocalStore:
         with self._read() as s:
             return int(s.scalar(stmt) or 0) / 1000.0
 
-    def ledger_reveals_for_item(self, item_id: str, username: str) -> int:
-        stmt = select(func.count()).where(
-            LedgerRow.username == username, LedgerRow.item_id == item_id
+    def ledger_reveals_per_item(self, username: str, item_ids: Iterable[str]) -> dict[str, int]:
+        """How often each of `item_ids` was revealed (items never revealed are absent)."""
+        ids = list(item_ids)
+        if not ids:
+            return {}
+        stmt = (
+            select(LedgerRow.item_id, func.count())
+            .where(LedgerRow.username == username, LedgerRow.item_id.in_(ids))
+            .group_by(LedgerRow.item_id)
         )
         with self._read() as s:
-            return int(s.scalar(stmt) or 0)
+            return {item_id: int(n) for item_id, n in s.execute(stmt).all()}
 
 
 def _item_row(lease_id: str, position: int, item: Item, username: str) -> dict[str, Any]:

@@ -21,12 +21,13 @@ from uuid import UUID, uuid4
 
 from reviewer.api import CLIENT_NAME, ApiClient
 from reviewer.errors import ExposureCapReached, InvalidAction, MediaRejected, NothingToDecide
+from reviewer.exposure_tally import ExposureTally
 from reviewer.leasing import LeaseKeeper, with_builtin_actions
 from reviewer.pacing import BreakDue, Clock, DailyItemCount, WorkTimer
 from reviewer.protocol import Decision, ExposureEntry, RevealMode, Taxonomy, WellnessPolicy
 from reviewer.sync import Connectivity, InFlight
 from reviewer.timeline import ItemTimeline
-from wellness.exposure import ExposureBudget, RevealDecision, day_key
+from wellness.exposure import ExposureBudget, RevealDecision
 
 BUILTIN_ACTIONS = ("escalate", "skip")
 UNDO_DEPTH = 50
@@ -86,6 +87,7 @@ class ReviewSession:
         self._supersedes: dict[str, UUID] = {}
         self._items_today = DailyItemCount(store, username, policy)
         self._items_today.count()  # read today's outbox here (a worker), not on the GUI thread
+        self._exposure = ExposureTally(store, username)
         # The break schedule: break_due(), begin_break(), break_seconds_left(),
         # end_break(); its `clock` (monotonic) may be swapped by tests.
         self.breaks = WorkTimer(policy, clock)
@@ -104,6 +106,7 @@ class ReviewSession:
                 if cached.item.id not in present and cached.item.id not in self._done:
                     self._items.append(cached)
             self._known.update(by_id)
+        self._exposure.load(by_id.keys())  # their reveal counts: read here, not on a key
 
     def _replace(self, cached) -> None:
         with self._lock:
@@ -184,9 +187,8 @@ class ReviewSession:
         if self.breaks.on_break:
             return RevealDecision(allowed=False, reason="You are on a break.", max_seconds=0.0)
         timeline = self._timeline(cached.item.id)
-        seconds_today = self.store.ledger_seconds_on(day_key(datetime.now(UTC)), self.username)
-        reveals = self.store.ledger_reveals_for_item(cached.item.id, self.username)
-        verdict = ExposureBudget(self.policy, seconds_today, reveals).check()
+        verdict = ExposureBudget(self.policy, self._exposure.seconds_today(),
+                                 self._exposure.reveals(cached.item.id)).check()
         if verdict.allowed:
             timeline.start_reveal(mode)
         return verdict
@@ -207,6 +209,7 @@ class ReviewSession:
                               mode=finished.mode, started_at=finished.started_at,
                               duration_ms=finished.duration_ms)
         self.store.ledger_add(entry, username=self.username)
+        self._exposure.add(entry)
         return entry
 
     # --- decisions ----------------------------------------------------------------------

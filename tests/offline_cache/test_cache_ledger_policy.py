@@ -41,8 +41,9 @@ def test_ledger_sums_per_local_day(store: LocalStore):
     assert store.ledger_seconds_on(today, "demo") == 3.5
     assert store.ledger_seconds_on(tomorrow, "demo") == 7.0
     assert store.ledger_seconds_on(today - timedelta(days=1), "demo") == 0.0
-    assert store.ledger_reveals_for_item("a", "demo") == 2
-    assert store.ledger_reveals_for_item("a", "other") == 1
+    assert store.ledger_reveals_per_item("demo", ["a", "b", "never"]) == {"a": 2, "b": 1}
+    assert store.ledger_reveals_per_item("other", ["a"]) == {"a": 1}
+    assert store.ledger_reveals_per_item("demo", []) == {}
 
 
 def test_ledger_sync_marks(store: LocalStore):
@@ -58,7 +59,7 @@ def test_ledger_sync_marks(store: LocalStore):
     assert store.ledger_unsynced() == [entries[1], entries[3]]
     assert store.ledger_unsynced(limit=1) == [entries[1]]
     assert store.ledger_unsynced(username="nobody") == []
-    assert store.ledger_reveals_for_item("i0", "demo") == 1  # synced entries still count
+    assert store.ledger_reveals_per_item("demo", ["i0"]) == {"i0": 1}  # synced still count
 
 
 def test_policy_cache_round_trip(store_path):

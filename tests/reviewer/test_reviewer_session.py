@@ -61,6 +61,34 @@ def test_reveal_is_recorded_with_duration(demo_ws, seeded_server):
     assert record.events[2].duration_ms == decision.events[2].duration_ms
 
 
+def test_a_reveal_key_runs_no_query_on_the_local_store(demo_ws, seeded_server):
+    """The budget check on the GUI thread uses the in-memory tally, not the ledger; the
+    tally still counts every reveal, so the per-item cap holds."""
+    from sqlalchemy import event
+
+    session = demo_ws.start_review("hate-speech", background_sync=False)
+    session.fill(min_ready=3)
+    session.mark_shown()
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(demo_ws.store._engine, "before_cursor_execute", seen)
+    try:
+        for _ in range(session.policy.max_reveals_per_item):
+            before = len(statements)
+            assert session.reveal_start("hold").allowed
+            assert statements[before:] == []
+            session.reveal_end()  # the ledger entry: one small commit
+        before = len(statements)
+        refused = session.reveal_start("hold")
+        assert statements[before:] == []
+    finally:
+        event.remove(demo_ws.store._engine, "before_cursor_execute", seen)
+    assert not refused.allowed and "maximum" in refused.reason
+
+
 def test_exposure_cap_refuses_reveals_offline_too(demo_ws, seeded_server):
     wellness = client_as(seeded_server, "wellness")
     wellness.put_wellness_policy(
