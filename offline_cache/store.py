@@ -14,7 +14,7 @@ on a connection of its own with statements built once: it is on the GUI thread's
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -251,20 +251,37 @@ class LocalStore:
         changes in the same transaction, so the GUI thread pays for a single commit."""
         if item_state is not None and item_state not in ITEM_STATES:
             raise ValueError(f"unknown item state {item_state!r}")
-        row = {
-            "decision_id": str(decision.decision_id),
-            "username": username,
-            "queue": queue,
-            "item_id": decision.item_id,
-            "status": "pending",
-            "decision_json": decision.model_dump_json(),
-            "added_at": utc_now(),
-        }
+        row = _decision_row(decision, username, queue)
         with self._writing_fast() as c:
             c.execute(_ADD_DECISION, row)
             if item_state is not None:
                 c.execute(_SET_ITEM_STATE, {"id": decision.item_id, "state": item_state,
                                             "error": None})
+
+    def outbox_replace(
+        self,
+        withdraw: UUID | str | None,
+        make: Callable[[bool], Decision],
+        *,
+        username: str,
+        queue: str,
+        item_state: ItemState,
+    ) -> tuple[Decision, bool]:
+        """Replace a decision in one transaction: `withdraw` leaves the outbox if the
+        server has not answered it yet, then the decision `make(withdrawn)` builds is
+        added and its item gets `item_state`. A crash can never keep neither of them.
+        Returns the new decision and whether the old one was withdrawn."""
+        if item_state not in ITEM_STATES:
+            raise ValueError(f"unknown item state {item_state!r}")
+        with self._writing_fast() as c:
+            withdrawn = withdraw is not None and c.execute(
+                _WITHDRAW_DECISION, {"id": _uuid_text(withdraw)}
+            ).scalar() is not None
+            decision = make(withdrawn)
+            c.execute(_ADD_DECISION, _decision_row(decision, username, queue))
+            c.execute(_SET_ITEM_STATE, {"id": decision.item_id, "state": item_state,
+                                        "error": None})
+        return decision, withdrawn
 
     def outbox_pending(self, limit: int = 200, *, username: str | None = None) -> list[Decision]:
         """Decisions not yet answered by the server, oldest first."""
@@ -439,6 +456,18 @@ class LocalStore:
         )
         with self._read() as s:
             return {item_id: int(n) for item_id, n in s.execute(stmt).all()}
+
+
+def _decision_row(decision: Decision, username: str, queue: str) -> dict[str, Any]:
+    return {
+        "decision_id": str(decision.decision_id),
+        "username": username,
+        "queue": queue,
+        "item_id": decision.item_id,
+        "status": "pending",
+        "decision_json": decision.model_dump_json(),
+        "added_at": utc_now(),
+    }
 
 
 def _item_row(lease_id: str, position: int, item: Item, username: str) -> dict[str, Any]:

@@ -333,10 +333,13 @@ class ReviewSession:
         wanted = entry.decision.decision_id
         old = entry.decision
         self._check(action, old.labels)
-        withdrawn = entry.status == "pending" and self._withdraw(wanted)
-        decision = _replacement(old, action, old.supersedes if withdrawn else old.decision_id)
-        self.store.outbox_add(decision, username=self.username, queue=entry.queue,
-                              item_state=_state_after(action))
+        with self._inflight.lock:  # a decision on the wire is superseded, never withdrawn
+            unsent = entry.status == "pending" and wanted not in self._inflight
+            decision, withdrawn = self.store.outbox_replace(
+                wanted if unsent else None,
+                lambda withdrawn: _replacement(
+                    old, action, old.supersedes if withdrawn else old.decision_id),
+                username=self.username, queue=entry.queue, item_state=_state_after(action))
         if withdrawn:
             self._items_today.withdraw(old.item_id)
         self._items_today.add(old.item_id)

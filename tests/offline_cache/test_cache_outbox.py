@@ -9,6 +9,7 @@ import textwrap
 import threading
 from pathlib import Path
 
+import pytest
 from cache_factories import make_decision, make_lease
 
 from offline_cache.store import LocalStore
@@ -291,3 +292,45 @@ def test_withdraw_gives_the_item_its_state_back_in_the_same_transaction(store: L
     store.outbox_record_result(decision.decision_id, "accepted")
     assert store.outbox_withdraw(decision.decision_id, item_state="undecided") is False
     assert store.undecided_items("hate-speech", "demo") == []  # answered: item untouched
+
+
+def test_replace_withdraws_and_adds_in_one_transaction(store: LocalStore):
+    store.save_lease(make_lease("L1", ["item-1", "item-2"]), username="demo")
+    pending, answered = make_decision("item-1"), make_decision("item-2")
+    for d in (pending, answered):
+        store.outbox_add(d, username="demo", queue="spam", item_state="decided")
+    store.outbox_record_result(answered.decision_id, "accepted")
+    asked: list[bool] = []
+
+    def replacement_of(old):
+        def make(withdrawn: bool):
+            asked.append(withdrawn)
+            return make_decision(old.item_id, action="remove").model_copy(
+                update={"supersedes": None if withdrawn else old.decision_id})
+        return make
+
+    new, withdrawn = store.outbox_replace(pending.decision_id, replacement_of(pending),
+                                          username="demo", queue="spam", item_state="decided")
+    assert withdrawn and asked == [True]
+    assert store.outbox_entry(pending.decision_id) is None
+    assert store.outbox_entry(new.decision_id).decision.supersedes is None  # type: ignore[union-attr]
+
+    later, withdrawn = store.outbox_replace(answered.decision_id, replacement_of(answered),
+                                            username="demo", queue="spam", item_state="skipped")
+    assert not withdrawn and asked == [True, False]
+    assert store.outbox_entry(answered.decision_id).status == "accepted"  # type: ignore[union-attr]
+    assert store.outbox_entry(later.decision_id).decision.supersedes == answered.decision_id  # type: ignore[union-attr]
+    assert store.cached_item("item-2").state == "skipped"  # type: ignore[union-attr]
+
+
+def test_a_failed_replace_keeps_the_old_decision(store: LocalStore):
+    old = make_decision("item-1")
+    store.outbox_add(old, username="demo", queue="spam")
+
+    def broken(_withdrawn: bool):
+        raise RuntimeError("the replacement could not be built")
+
+    with pytest.raises(RuntimeError):
+        store.outbox_replace(old.decision_id, broken, username="demo", queue="spam",
+                             item_state="decided")
+    assert [d.decision_id for d in store.outbox_pending()] == [old.decision_id]
