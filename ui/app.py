@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from reviewer.errors import AuthExpired
+from ui.binding_check import binding_problem
 from ui.login_dialog import LoginDialog, explain
 from ui.queue_picker import QueuePicker
 from ui.review_window import ReviewWindow
@@ -98,6 +99,10 @@ class AppFlow(QObject):
 
 def run_app(workstation: Workstation, *, demo: bool = False) -> int:
     """Run the app until the reviewer quits; returns the exit code."""
+    problem = binding_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Reviewer Workstation")
     app.setQuitOnLastWindowClosed(False)  # dialogs hand over to each other

@@ -58,10 +58,13 @@ class ItemView(QWidget):
     # --- what to show ------------------------------------------------------------------
 
     def target_size(self) -> tuple[int, int]:
-        """The pixel box images are prepared for (the view minus its margins)."""
+        """The box images are prepared for (the view minus its margins), in the screen's
+        device pixels: on a 2x display an image is prepared at twice the logical size
+        and painted one to one, sharp, never stretched."""
+        ratio = self.devicePixelRatioF()
         return (
-            max(64, self.width() - 2 * self.MARGIN),
-            max(64, self.height() - 2 * self.MARGIN),
+            max(64, round((self.width() - 2 * self.MARGIN) * ratio)),
+            max(64, round((self.height() - 2 * self.MARGIN) * ratio)),
         )
 
     def show_message(self, message: str, *, loading: bool = False) -> None:
@@ -146,17 +149,16 @@ class ItemView(QWidget):
         pixmap = self.displayed_pixmap()
         if pixmap is None or pixmap.isNull():
             return
-        if pixmap.width() > area.width() or pixmap.height() > area.height():
+        # The pixmap is in device pixels (see target_size): its logical size is smaller.
+        ratio = self.devicePixelRatioF()
+        size = QSize(round(pixmap.width() / ratio), round(pixmap.height() / ratio))
+        if size.width() > area.width() or size.height() > area.height():
             # A resize made the view smaller than the prepared image: scale what we have
             # (still the protected one unless revealing) until the new size is ready.
-            pixmap = pixmap.scaled(
-                area.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.FastTransformation,
-            )
-        x = area.x() + (area.width() - pixmap.width()) // 2
-        y = area.y() + (area.height() - pixmap.height()) // 2
-        painter.drawPixmap(x, y, pixmap)
+            size = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        x = area.x() + (area.width() - size.width()) // 2
+        y = area.y() + (area.height() - size.height()) // 2
+        painter.drawPixmap(QRect(x, y, size.width(), size.height()), pixmap)
 
     def _paint_text(self, painter: QPainter, area: QRect) -> None:
         painter.fillRect(area, CARD)
