@@ -159,7 +159,9 @@ class LocalStore:
                 for position, item in enumerate(reply.items)]
         # One multi-row statement, not executemany: a thread pays to take the GIL back
         # after each SQLite call, and another thread may be holding it. Compiled before
-        # the lock is taken: building 50 rows' SQL is milliseconds of Python.
+        # the lock is taken: building 50 rows' SQL is milliseconds of Python. A lease has
+        # at most MAX_LEASE_ITEMS (100) items: 900 parameters, under SQLite's oldest
+        # limit of 999.
         items = self._compiled(_upsert_items(rows)) if rows else None
         with self._writing() as s:
             s.connection().execute(_UPSERT_LEASE, lease)
