@@ -233,6 +233,7 @@ def compare_preparation(originals: list[bytes], target: tuple[int, int],
     policy = WellnessPolicy()
     times: dict[str, list[float]] = {"preview": [], "shown": [], "original": [], "naive": []}
     sizes: list[int] = []
+    made = 0
 
     def timed(name: str, call: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -242,6 +243,7 @@ def compare_preparation(originals: list[bytes], target: tuple[int, int],
 
     for n, data in enumerate(originals):
         preview = timed("preview", lambda d=data: make_preview(d, "image/jpeg"))
+        made += preview is not None
         shown = preview or data
         sizes.append(len(shown))
         timed("shown", lambda d=shown, n=n: prepare_image(d, "image/jpeg", target, policy, n % 4))
@@ -249,7 +251,8 @@ def compare_preparation(originals: list[bytes], target: tuple[int, int],
             timed("original",
                   lambda d=data, n=n: prepare_image(d, "image/jpeg", target, policy, n % 4))
             timed("naive", lambda d=data, n=n: naive_protect(d, policy, n % 4))
-    print(f"previews: {sum(1 for _ in sizes)} images, {statistics.mean(sizes) / 1e6:.2f} MB avg "
+    print(f"previews: {made} of {len(originals)} images; shown bytes "
+          f"{statistics.mean(sizes) / 1e6:.2f} MB avg "
           f"(originals {statistics.mean(len(o) for o in originals) / 1e6:.2f} MB avg)")
     return times
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from ui_helpers import PASSWORDS, press, qa_decisions, sync_now, wait_for_question
+from ui_helpers import PASSWORDS, decide_by_key, press, qa_decisions, sync_now, wait_for_question
 
 QUEUE = "hate-speech"
 
 
 def _pending(workstation: Any) -> int:
     return next(q.pending for q in workstation.queues() if q.name == QUEUE)
-
-
-def _decide_by_key(qtbot: Any, window: Any, key: str) -> str:
-    wait_for_question(qtbot, window)
-    item_id = window.current_id
-    press(qtbot, window, key)
-    qtbot.waitUntil(lambda: window.current_id != item_id, timeout=5000)
-    return item_id
 
 
 def _lease_one_as_demo(server: Any) -> list[str]:
@@ -41,10 +33,10 @@ def test_e_escalates_and_s_skips_and_the_skipped_item_returns_to_the_queue(
     window = open_review(QUEUE)
     pending_while_leased = _pending(workstation)
 
-    escalated = _decide_by_key(qtbot, window, "E")
+    escalated = decide_by_key(qtbot, window, "E")
     wait_for_question(qtbot, window)
     press(qtbot, window, next(c.key for c in window.table.labels()))  # a label, then skip
-    skipped = _decide_by_key(qtbot, window, "S")
+    skipped = decide_by_key(qtbot, window, "S")
     assert window.current_id not in (escalated, skipped)
     assert [e.decision.action for e in window.session.history(5)] == ["skip", "escalate"]
     assert skipped not in [c.item.id for c in window.session.items()]

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
-from ui_helpers import press, qa_decisions, sync_now, wait_for_question
+from ui_helpers import decide_by_key, press, qa_decisions, sync_now
 
 from ui.note_dialog import NoteDialog
 
@@ -58,14 +58,6 @@ def _note_key(qtbot: Any, window: Any, text: str, key: str) -> dict[str, Any]:
     return seen
 
 
-def _decide_by_key(qtbot: Any, window: Any, key: str) -> str:
-    wait_for_question(qtbot, window)
-    item_id = window.current_id
-    press(qtbot, window, key)
-    qtbot.waitUntil(lambda: window.current_id != item_id, timeout=5000)
-    return item_id
-
-
 def test_note_key_sends_the_note_with_the_next_decision_only(
     qtbot: Any, open_review: Any, seeded_server: Any, workstation: Any
 ) -> None:
@@ -76,9 +68,9 @@ def test_note_key_sends_the_note_with_the_next_decision_only(
     assert window.session.history(5) == []
     assert "Slur in the second line, see context" in window.context.note.text()
 
-    assert _decide_by_key(qtbot, window, "1") == first
+    assert decide_by_key(qtbot, window, "1") == first
     assert window.context.note.text() == ""  # the note went with that decision
-    second = _decide_by_key(qtbot, window, "2")
+    second = decide_by_key(qtbot, window, "2")
 
     sync_now(workstation)
     on_server = {d.item_id: d for d in qa_decisions(seeded_server)}
@@ -98,13 +90,13 @@ def test_escape_in_the_note_dialog_cancels_and_keeps_the_earlier_note(
     _note_key(qtbot, window, "never sent", "Escape")
     assert window.context.note.text() == ""
     assert window.current_id == cancelled and window.state == "question"
-    _decide_by_key(qtbot, window, "1")
+    decide_by_key(qtbot, window, "1")
 
     kept = window.current_id
     _note_key(qtbot, window, "context matters", "Ctrl+Return")
     seen = _note_key(qtbot, window, " and more", "Escape")
     assert seen["prefilled"] == "context matters"  # the dialog opens on the note so far
-    _decide_by_key(qtbot, window, "1")
+    decide_by_key(qtbot, window, "1")
 
     sync_now(workstation)
     on_server = {d.item_id: d for d in qa_decisions(seeded_server)}

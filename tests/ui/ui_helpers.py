@@ -72,6 +72,15 @@ def decide_current(qtbot: Any, window: Any, key: str = "1") -> tuple[str, str]:
     return item_id, action
 
 
+def decide_by_key(qtbot: Any, window: Any, key: str) -> str:
+    """Press a decision key on the shown item and wait for the next; returns the item id."""
+    wait_for_question(qtbot, window)
+    item_id = window.current_id
+    press(qtbot, window, key)
+    qtbot.waitUntil(lambda: window.current_id != item_id, timeout=5000)
+    return item_id
+
+
 def _token(client: httpx.Client, username: str) -> str:
     reply = client.post("/auth/token",
                         json={"username": username, "password": PASSWORDS[username]})
