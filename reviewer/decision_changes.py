@@ -63,13 +63,15 @@ def withdraw_unsent(store: LocalStore, inflight: InFlight, decision_id: UUID, *,
 
 
 def replacement(old: Decision, action: str, supersedes: UUID | None) -> Decision:
-    """A changed decision: same item and timeline, new action, one more `decided`."""
+    """A changed decision: same item, labels and timeline, new action, one more `decided`;
+    the old decision's note is not carried over (a note belongs to the decision it was
+    written for: the reviewer adds one again if it still applies)."""
     now = utc_now()
     last = old.events[-1].at_ms if old.events else 0
     later = last + int((now - old.decided_at) / timedelta(milliseconds=1))
     at_ms = min(MAX_AT_MS, max(last, later))
     events = [*old.events, {"at_ms": at_ms, "type": "decided", "action": action}]
     return Decision(decision_id=uuid4(), item_id=old.item_id, lease_id=old.lease_id,
-                    action=action, labels=old.labels, note=old.note, supersedes=supersedes,
+                    action=action, labels=old.labels, note=None, supersedes=supersedes,
                     started_at=old.started_at, decided_at=now,
                     events=events[-MAX_EVENTS_PER_DECISION:], client=CLIENT_NAME)

@@ -34,6 +34,7 @@ from reviewer.connectivity import Connectivity, InFlight
 from reviewer.decision_changes import counting_entry, replace_decision, withdraw_unsent
 from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
 from reviewer.exposure_gate import ExposureGate
+from reviewer.history import HistoryRow, history_rows
 from reviewer.item_queue import ItemQueue
 from reviewer.leasing import LeaseKeeper, Progress
 from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
@@ -271,6 +272,15 @@ class ReviewSession:
     def history(self, limit: int = 10) -> list[OutboxEntry]:
         """[G] This reviewer's latest decisions, newest first."""
         return self.store.recent_decisions(self.username, limit=limit)
+
+    def history_rows(self, limit: int = 10) -> list[HistoryRow]:
+        """[W] The latest decisions with their state in words (reads the store)."""
+        entries = self.history(limit)
+        with self._inflight.lock:
+            in_flight = {e.decision.decision_id for e in entries
+                         if e.decision.decision_id in self._inflight}
+        return history_rows(entries, in_flight=in_flight,
+                            undone=self._undo.awaiting_replacement())
 
     def change(self, decision_id: UUID | str, action: str) -> Decision:
         """[G] Replace an earlier decision's action: withdrawn and replaced while unsent,

@@ -56,6 +56,11 @@ class UndoStack:
             with self._lock:
                 self._supersedes[item_id] = decision_id
 
+    def awaiting_replacement(self) -> set[UUID]:
+        """Synced decisions that were undone: the next decision on their item replaces them."""
+        with self._lock:
+            return set(self._supersedes.values())
+
     def supersedes_for(self, item_id: str) -> UUID | None:
         """The decision the next one on `item_id` replaces (asked once per decision)."""
         with self._lock:

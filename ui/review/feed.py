@@ -116,7 +116,7 @@ class ItemFeed(QObject):
             self.refresh_status()
 
     def refresh_history(self) -> None:
-        Op(lambda: self.session.history(10)).success(self.history.show_entries).run_on(
+        Op(lambda: self.session.history_rows(10)).success(self.history.show_entries).run_on(
             self.workers.store, self.workers
         )
 

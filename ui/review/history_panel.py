@@ -6,33 +6,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from reviewer.history import HistoryRow
+
 STATUS_COLOURS = {
     "pending": "#c9a227",
+    "sending": "#c9a227",
     "accepted": "#5fa36a",
     "duplicate": "#5fa36a",
     "late": "#d08a3a",
     "rejected": "#e0533d",
+    "undone": "#9aa0a6",
+    "replaced": "#9aa0a6",
 }
 DECISION_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _entry_text(entry: Any) -> str:
-    decision = entry.decision
+def _entry_text(row: HistoryRow) -> str:
+    decision = row.decision
     when = decision.decided_at.astimezone().strftime("%H:%M:%S")
-    line = f"{when}  {decision.item_id}  →  {decision.action}   [{entry.status}]"
-    if entry.reason:
-        line += f"\n    {entry.reason}"
-    return line
+    return f"{when}  {decision.item_id}  →  {decision.action}   [{row.describe()}]"
 
 
 class HistoryPanel(QWidget):
-    """A list of `OutboxEntry` rows, newest first."""
+    """A list of `HistoryRow`s (decision and state), newest first."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +54,7 @@ class HistoryPanel(QWidget):
         # The decision to choose once a refresh lists it (a change's new decision).
         self._wanted: str | None = None
 
-    def show_entries(self, entries: list[Any]) -> None:
+    def show_entries(self, entries: list[HistoryRow]) -> None:
         wanted, chosen = self._wanted, self.chosen_decision_id()
         rows: dict[str, QListWidgetItem] = {}
         self.list.blockSignals(True)
@@ -63,7 +63,7 @@ class HistoryPanel(QWidget):
             row = QListWidgetItem(_entry_text(entry))
             decision_id = str(entry.decision.decision_id)
             row.setData(DECISION_ID_ROLE, decision_id)
-            row.setForeground(QColor(STATUS_COLOURS.get(entry.status, "#e6e6e6")))
+            row.setForeground(QColor(STATUS_COLOURS.get(entry.state, "#e6e6e6")))
             self.list.addItem(row)
             rows[decision_id] = row
         if wanted is not None and wanted in rows:
