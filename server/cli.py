@@ -164,7 +164,7 @@ def _add_qa_commands(commands: argparse._SubParsersAction, common: argparse.Argu
     sharing.add_argument("--overlap-rate", type=float, metavar="SHARE",
                          help="share of new items decided by several reviewers, e.g. 0.1")
     sharing.add_argument("--overlap-k", type=int, metavar="K",
-                         help="how many distinct reviewers decide an overlap item (2-10)")
+                         help="how many distinct reviewers decide an overlap item (2-20)")
     sharing.set_defaults(run=cmd_queue_set)
     gold = commands.add_parser("gold", help="gold items").add_subparsers(
         dest="gold_command", required=True)

@@ -17,7 +17,7 @@ from server.services.shared_items import GOLD, OVERLAP
 from server.services.taxonomy import SKIP, allowed_actions
 
 MAX_GOLD_RATE = 0.5
-MAX_OVERLAP_K = 10
+MAX_OVERLAP_K = 20
 
 
 def _public(gold: GoldItem) -> GoldItemPublic:

@@ -54,13 +54,13 @@ class _Tallies(dict[Key, _Tally]):
             yield self.setdefault(key, _Tally())
 
 
-def _scope(f: DecisionFilter) -> CTE:
+def _scope(f: DecisionFilter, name: str) -> CTE:
     d = DecisionRecord
     clauses = filter_clauses(DecisionFilter(reviewer=f.reviewer, queue=f.queue, since=f.since,
                                             until=f.until, superseded=False))
     return (select(d.decision_id, d.reviewer, d.queue, d.item_id, d.action, d.handle_ms,
                    d.reveals, d.decided_at)
-            .where(*clauses, d.action != SKIP).cte(f"scope_{f.reviewer is None}"))
+            .where(*clauses, d.action != SKIP).cte(name))
 
 
 def _basics(session: Session, scope: CTE, tallies: _Tallies) -> None:
@@ -201,8 +201,8 @@ def _row(key: Key, tally: _Tally) -> QAReportRow:
 def qa_report(session: Session, *, reviewer: str | None = None, queue: str | None = None,
               since: datetime | None = None, until: datetime | None = None) -> QAReport:
     wanted = DecisionFilter(reviewer=reviewer, queue=queue, since=since, until=until)
-    scope = _scope(wanted)
-    peers = _scope(DecisionFilter(queue=queue, since=since, until=until))
+    scope = _scope(wanted, "scope")
+    peers = _scope(DecisionFilter(queue=queue, since=since, until=until), "peers")
     tallies = _Tallies()
     tallies[("all", None)] = _Tally()
     _basics(session, scope, tallies)
