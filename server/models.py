@@ -93,7 +93,7 @@ class Item(Base):
     """`pending` (in the queue, maybe leased) or `decided`."""
     lease_id: Mapped[str | None] = mapped_column(String(64), index=True)
     lease_expires_at: Mapped[datetime | None]
-    share: Mapped[str | None] = mapped_column(String(16))
+    share: Mapped[str | None] = mapped_column(String(16), index=True)
     """None: leased to one reviewer at a time through `lease_id`. `gold` or `overlap`: leased
     to many reviewers, each through a `LeaseItem` with the same share (never `lease_id`).
     A gold item's `state` is `gold`: it has left the ordinary queue."""

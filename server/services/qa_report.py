@@ -13,14 +13,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CTE, and_, case, func, or_, select
+from sqlalchemy import CTE, ColumnElement, Row, case, exists, func, select, text, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from reviewer.protocol import QAReport, QAReportRow
 from server.models import DecisionRecord, GoldItem, Item, VerdictRecord
 from server.services.agreement import cohen_from_confusion, fleiss_kappa
 from server.services.qa_decisions import DecisionFilter, filter_clauses
+from server.services.qa_overlap import overlap_counts
 from server.services.shared_items import OVERLAP
 from server.services.taxonomy import ESCALATE, SKIP
 
@@ -41,8 +43,9 @@ class _Tally:
     gold_right: int = 0
     peers: dict[str, Counter[str]] = field(default_factory=dict)
     """My action -> another reviewer's action on the same overlap item (per reviewer), or
-    first -> second reviewer (per queue and overall)."""
+    earlier -> later reviewer (per queue and overall)."""
     subjects: dict[str, Counter[str]] = field(default_factory=dict)
+    """Overlap item -> action -> reviewers who chose it."""
     p50: int | None = None
     p90: int | None = None
 
@@ -54,94 +57,89 @@ class _Tallies(dict[Key, _Tally]):
             yield self.setdefault(key, _Tally())
 
 
-def _scope(f: DecisionFilter, name: str) -> CTE:
+def _counted(f: DecisionFilter) -> list[ColumnElement[bool]]:
+    """The decisions that count, as conditions on `DecisionRecord`."""
+    return [*filter_clauses(DecisionFilter(reviewer=f.reviewer, queue=f.queue, since=f.since,
+                                           until=f.until, superseded=False)),
+            DecisionRecord.action != SKIP]
+
+
+def _scope(f: DecisionFilter, name: str, *, overlap_only: bool = False) -> CTE:
     d = DecisionRecord
-    clauses = filter_clauses(DecisionFilter(reviewer=f.reviewer, queue=f.queue, since=f.since,
-                                            until=f.until, superseded=False))
+    clauses = _counted(f)
+    if overlap_only:  # through the index on items.share: overlap items are few
+        clauses.append(d.item_id.in_(select(Item.id).where(Item.share == OVERLAP)))
     return (select(d.decision_id, d.reviewer, d.queue, d.item_id, d.action, d.handle_ms,
                    d.reveals, d.decided_at)
-            .where(*clauses, d.action != SKIP).cte(name))
+            .where(*clauses).cte(name))
 
 
 def _basics(session: Session, scope: CTE, tallies: _Tallies) -> None:
+    """Decisions, escalations, decisions with a reveal, and gold decisions (right or not)."""
     s = scope.c
     rows = session.execute(select(
         s.reviewer, s.queue, func.count(),
         func.sum(case((s.action == ESCALATE, 1), else_=0)),
         func.sum(case((s.reveals > 0, 1), else_=0)),
-    ).group_by(s.reviewer, s.queue))
-    for reviewer, queue, count, escalations, revealed in rows:
+        func.count(GoldItem.item_id),
+        func.sum(case((s.action == GoldItem.action, 1), else_=0)),
+    ).select_from(scope).outerjoin(GoldItem, GoldItem.item_id == s.item_id)
+        .group_by(s.reviewer, s.queue))
+    for reviewer, queue, count, escalations, revealed, gold, right in rows:
         for tally in tallies.add(reviewer, queue):
             tally.decisions += count
             tally.escalations += escalations or 0
             tally.revealed += revealed or 0
+            tally.gold += gold
+            tally.gold_right += right or 0
 
 
-def _verdicts(session: Session, scope: CTE, tallies: _Tallies) -> None:
-    """Each verdict follows its decision's `supersedes` chain to the latest decision."""
+def _verdicts(session: Session, wanted: DecisionFilter, tallies: _Tallies) -> None:
+    """Each verdict follows its decision's `supersedes` chain to the latest decision, which
+    is then looked up by its key (verdicts are far fewer than decisions)."""
     chain = select(VerdictRecord.action.label("qa_action"),
                    VerdictRecord.decision_id.label("decision_id")).cte("chain", recursive=True)
     newer = aliased(DecisionRecord)
     chain = chain.union_all(select(chain.c.qa_action, newer.decision_id)
-                            .join(newer, newer.supersedes == chain.c.decision_id))
-    s = scope.c
+                            .join(newer, newer.supersedes == chain.c.decision_id)
+                            .where(newer.supersedes.is_not(None)))
+    d, later = DecisionRecord, aliased(DecisionRecord)
+    wanted = DecisionFilter(reviewer=wanted.reviewer, queue=wanted.queue, since=wanted.since,
+                            until=wanted.until)
     rows = session.execute(
-        select(s.reviewer, s.queue, s.action, chain.c.qa_action, func.count())
-        .join(chain, chain.c.decision_id == s.decision_id)
-        .group_by(s.reviewer, s.queue, s.action, chain.c.qa_action))
+        select(d.reviewer, d.queue, d.action, chain.c.qa_action, func.count())
+        .select_from(chain).join(d, d.decision_id == chain.c.decision_id)
+        .where(*filter_clauses(wanted), d.action != SKIP,
+               ~exists(select(later.decision_id).where(later.supersedes.is_not(None),
+                                                       later.supersedes == chain.c.decision_id)))
+        .group_by(d.reviewer, d.queue, d.action, chain.c.qa_action))
     for reviewer, queue, mine, qa, count in rows:
         for tally in tallies.add(reviewer, queue):
             tally.confusion.setdefault(mine, Counter())[qa] += count
 
 
-def _gold(session: Session, scope: CTE, tallies: _Tallies) -> None:
-    s = scope.c
-    rows = session.execute(
-        select(s.reviewer, s.queue, func.count(),
-               func.sum(case((s.action == GoldItem.action, 1), else_=0)))
-        .join(GoldItem, GoldItem.item_id == s.item_id).group_by(s.reviewer, s.queue))
-    for reviewer, queue, count, right in rows:
-        for tally in tallies.add(reviewer, queue):
-            tally.gold += count
-            tally.gold_right += right or 0
-
-
-def _overlap(session: Session, scope: CTE, peers: CTE, tallies: _Tallies) -> None:
-    """Per reviewer: their action against each other reviewer's on the same overlap item.
-    Per queue and overall: first against second reviewer (Cohen), and each item's counts
-    per action (Fleiss, when some item had more than two reviewers)."""
-    mine, other = scope.c, peers.c
-    overlap = and_(Item.id == mine.item_id, Item.share == OVERLAP)
-    pairs = session.execute(
-        select(mine.reviewer, mine.action, other.action, func.count())
-        .join(peers, and_(other.item_id == mine.item_id, other.reviewer != mine.reviewer))
-        .join(Item, overlap).group_by(mine.reviewer, mine.action, other.action))
-    for reviewer, action, theirs, count in pairs:
-        tally = tallies.setdefault(("reviewer", reviewer), _Tally())
-        tally.peers.setdefault(action, Counter())[theirs] += count
-    first_second = session.execute(
-        select(mine.queue, mine.action, other.action, func.count())
-        .join(peers, and_(other.item_id == mine.item_id, other.reviewer != mine.reviewer,
-                          or_(mine.decided_at < other.decided_at,
-                              and_(mine.decided_at == other.decided_at,
-                                   mine.decision_id < other.decision_id))))
-        .join(Item, overlap).group_by(mine.queue, mine.action, other.action))
-    for queue, first, second, count in first_second:
+def _overlap(session: Session, wanted: DecisionFilter, tallies: _Tallies) -> None:
+    """Per reviewer: against every other reviewer on the same overlap item. Per queue and
+    overall: all reviewers of the range, whoever the report is for."""
+    everyone = DecisionFilter(queue=wanted.queue, since=wanted.since, until=wanted.until)
+    counts = overlap_counts(session, _scope(everyone, "overlap", overlap_only=True),
+                            wanted.reviewer)
+    for reviewer, confusion in counts.by_reviewer.items():
+        tallies.setdefault(("reviewer", reviewer), _Tally()).peers = confusion
+    for queue, confusion in counts.first_second.items():
         for key in (("queue", queue), ("all", None)):
-            tally = tallies.setdefault(key, _Tally())
-            tally.peers.setdefault(first, Counter())[second] += count
-    subjects = session.execute(
-        select(mine.queue, mine.item_id, mine.action, func.count()).join(Item, overlap)
-        .group_by(mine.queue, mine.item_id, mine.action))
-    for queue, item_id, action, count in subjects:
+            peers = tallies.setdefault(key, _Tally()).peers
+            for first, row in confusion.items():
+                peers.setdefault(first, Counter()).update(row)
+    for queue, items in counts.subjects.items():
         for key in (("queue", queue), ("all", None)):
-            tally = tallies.setdefault(key, _Tally())
-            tally.subjects.setdefault(item_id, Counter())[action] += count
+            tallies.setdefault(key, _Tally()).subjects.update(items)
 
 
 def _percentiles(session: Session, scope: CTE, dimension: str | None,
                  tallies: _Tallies) -> None:
-    """Handle time p50 and p90 by nearest rank: the value at rank ceil(p * n)."""
+    """Handle time p50 and p90 by nearest rank: the value at rank ceil(p * n). PostgreSQL
+    has it as an aggregate (`percentile_disc`); elsewhere ranks come from window functions."""
     s = scope.c
     group = [s[dimension]] if dimension else []
     ranked = select(*group, s.handle_ms.label("h"),
@@ -154,7 +152,28 @@ def _percentiles(session: Session, scope: CTE, dimension: str | None,
         return func.max(case((ranked.c.rn == (ranked.c.n * percent + 99) // 100, ranked.c.h)))
 
     keys = [ranked.c[dimension]] if dimension else []
-    for row in session.execute(select(*keys, at(50), at(90)).group_by(*keys)):
+    _keep_percentiles(session.execute(select(*keys, at(50), at(90)).group_by(*keys)),
+                      dimension, tallies)
+
+
+def _percentiles_postgres(session: Session, scope: CTE, tallies: _Tallies) -> None:
+    """All three groupings in one pass: GROUPING SETS with the `percentile_disc` aggregate."""
+    s = scope.c
+    rows = session.execute(
+        select(s.reviewer, s.queue, func.grouping(s.reviewer), func.grouping(s.queue),
+               *(func.percentile_disc(p).within_group(s.handle_ms) for p in (0.5, 0.9)))
+        .where(s.handle_ms.is_not(None))
+        .group_by(func.grouping_sets(tuple_(s.reviewer), tuple_(s.queue), tuple_())))
+    for reviewer, queue, no_reviewer, no_queue, p50, p90 in rows:
+        key: Key = (("reviewer", reviewer) if not no_reviewer else
+                    ("queue", queue) if not no_queue else ("all", None))
+        tally = tallies.setdefault(key, _Tally())
+        tally.p50, tally.p90 = p50, p90
+
+
+def _keep_percentiles(rows: Iterable[Row[Any]], dimension: str | None,
+                      tallies: _Tallies) -> None:
+    for row in rows:
         key: Key = (dimension, row[0]) if dimension else ("all", None)
         tally = tallies.setdefault(key, _Tally())
         tally.p50, tally.p90 = row[-2], row[-1]
@@ -201,16 +220,21 @@ def _row(key: Key, tally: _Tally) -> QAReportRow:
 def qa_report(session: Session, *, reviewer: str | None = None, queue: str | None = None,
               since: datetime | None = None, until: datetime | None = None) -> QAReport:
     wanted = DecisionFilter(reviewer=reviewer, queue=queue, since=since, until=until)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # These statements are short; compiling them (JIT) costs more than running them.
+        session.execute(text("SET LOCAL jit = off"))
     scope = _scope(wanted, "scope")
-    peers = _scope(DecisionFilter(queue=queue, since=since, until=until), "peers")
     tallies = _Tallies()
     tallies[("all", None)] = _Tally()
     _basics(session, scope, tallies)
-    _verdicts(session, scope, tallies)
-    _gold(session, scope, tallies)
-    _overlap(session, scope, peers, tallies)
-    for dimension in ("reviewer", "queue", None):
-        _percentiles(session, scope, dimension, tallies)
+    _verdicts(session, wanted, tallies)
+    _overlap(session, wanted, tallies)
+    if postgres:
+        _percentiles_postgres(session, scope, tallies)
+    else:
+        for dimension in ("reviewer", "queue", None):
+            _percentiles(session, scope, dimension, tallies)
     rows = {key: _row(key, tally) for key, tally in sorted(
         tallies.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))}
     overall = rows[("all", None)]
