@@ -312,6 +312,8 @@ class QADecision(WireModel):
     """How many times the reviewer revealed the item before this decision."""
     gold_action: Name | None = None
     """The expected action when the item is a gold item (QA only; reviewers never see it)."""
+    item: Item | None = None
+    """The item as the reviewer got it, for the replay (None if it no longer exists)."""
 
 
 class QADecisions(WireModel):

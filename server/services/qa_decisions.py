@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, aliased
 
 from reviewer.protocol import DecisionEvent, QADecision, QADecisions
 from server.errors import ApiError
-from server.models import DecisionRecord, GoldItem
+from server.models import DecisionRecord, GoldItem, Item
+from server.services.items import item_to_wire
 from server.services.taxonomy import ESCALATE
 
 MAX_SAMPLE_IDS = 200_000
@@ -174,8 +175,12 @@ def list_decisions(session: Session, f: DecisionFilter, *, limit: int = 100,
     superseded_by = dict(session.execute(
         select(DecisionRecord.supersedes, DecisionRecord.decision_id)
         .where(DecisionRecord.supersedes.in_(ids))).all())
+    item_ids = {r.item_id for r in records}
     gold = dict(session.execute(select(GoldItem.item_id, GoldItem.action).where(
-        GoldItem.item_id.in_({r.item_id for r in records}))).all())
-    data = [_to_wire(r, superseded_by.get(r.decision_id), gold.get(r.item_id)) for r in records]
+        GoldItem.item_id.in_(item_ids))).all())
+    items = {item.id: item_to_wire(item)
+             for item in session.scalars(select(Item).where(Item.id.in_(item_ids)))}
+    data = [_to_wire(r, superseded_by.get(r.decision_id), gold.get(r.item_id))
+            .model_copy(update={"item": items.get(r.item_id)}) for r in records]
     return QADecisions(data=data, count=len(data),
                        next_cursor=encode_cursor(records[-1]) if more and records else None)

@@ -83,6 +83,7 @@ def test_filters_by_action_escalated_late_and_superseded(harness: Harness) -> No
     row = next(d for d in h.http.get("/qa/decisions", headers=qa).json()["data"]
                if d["decision_id"] == first["decision_id"])
     assert (row["handle_ms"], row["reveals"], row["gold_action"]) == (1500, 2, None)
+    assert row["item"]["id"] == ids[0] and row["item"]["text"] is not None  # for the replay
     assert row["superseded_by"] == second["decision_id"]
 
 
