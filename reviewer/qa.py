@@ -30,7 +30,8 @@ from reviewer.protocol import (
     WellnessPolicy,
     display_media,
 )
-from reviewer.qa_exposure import QAExposureGate
+from reviewer.exposure_gate import ExposureGate
+from reviewer.qa_content import ReplayContent
 from reviewer.sync import Connectivity
 
 MAX_VERDICTS_PER_BATCH = 200
@@ -147,7 +148,8 @@ class QAService:
         self.connectivity = connectivity or Connectivity()
         self.policy = policy
         wellness = policy.wellness if policy is not None else WellnessPolicy()
-        self.exposure = QAExposureGate(store, username, wellness)
+        self.gate = ExposureGate(store, username, wellness)
+        self.replay = ReplayContent(self.gate, self.media_bytes)
         self.verdict_sync = VerdictSync(store, api, username, self.connectivity)
         self._lock = threading.Lock()
         self._fetched: dict[str, QADecision] = {}
@@ -169,7 +171,7 @@ class QAService:
         self.connectivity.mark(True)
         with self._lock:
             self._fetched.update({str(d.decision_id): d for d in reply.data})
-        self.exposure.load([d.item_id for d in reply.data])
+        self.gate.load([d.item_id for d in reply.data])
         return DecisionPage(reply.data, reply.next_cursor)
 
     def _fetched_matching(self, query: DecisionQuery) -> list[QADecision]:
@@ -188,9 +190,6 @@ class QAService:
         if self.policy is not None and queue in self.policy.taxonomies:
             return self.policy.taxonomies[queue]
         return Taxonomy(actions=[TaxonomyEntry(id="escalate", title="Escalate", key="9")])
-
-    def wellness_policy(self) -> WellnessPolicy:
-        return self.exposure.policy
 
     def media_bytes(self, item: Item) -> bytes:
         """[W] The bytes the reviewer's screen showed (the preview when there is one), from
