@@ -127,15 +127,13 @@ class TimelineView(QWidget):
         self.steps.setCurrentRow(index)
         self.moved.emit(index)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        key = event.key()
+    def route_key(self, key: int, auto_repeat: bool) -> None:
+        """A key the window routes here: arrows step (repeat steps on), P and F once."""
         if key == Qt.Key.Key_Left:
             self.step(-1)
         elif key == Qt.Key.Key_Right:
             self.step(+1)
-        elif key == Qt.Key.Key_P and not event.isAutoRepeat():
+        elif key == Qt.Key.Key_P and not auto_repeat:
             self.toggle_play()
-        elif key == Qt.Key.Key_F and not event.isAutoRepeat():
+        elif key == Qt.Key.Key_F and not auto_repeat:
             self.faster()
-        else:
-            super().keyPressEvent(event)
