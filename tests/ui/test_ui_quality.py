@@ -1,0 +1,165 @@
+"""The QA lead's workspace in the real window, against a seeded live server: a qa_lead
+lands in it; a replay shows the events in order, and the QA lead's reveals are gated by
+their own caps and logged against them; a blind verdict reaches the server once; the
+CSV export round-trips."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from ui_helpers import PASSWORDS, set_wellness_policy
+
+from reviewer.api import ApiClient
+from reviewer.protocol import Decision, DecisionEvent
+from reviewer.qa import DecisionQuery
+from reviewer.qa_export import read_csv
+
+TEXT_QUEUE = "hate-speech"
+
+
+def _api(server: Any, username: str) -> ApiClient:
+    api = ApiClient(server.url)
+    api.login(username, PASSWORDS[username])
+    return api
+
+
+def _reviewed(server: Any, count: int = 3) -> list[Decision]:
+    """`count` decisions by `demo` on text items, each with a 1.2 s reveal."""
+    api = _api(server, "demo")
+    try:
+        lease = api.lease(TEXT_QUEUE, count)
+        now = datetime.now(UTC)
+        decisions = [Decision(
+            decision_id=uuid.uuid4(), item_id=item.id, lease_id=lease.lease_id,
+            action=lease.taxonomy.actions[n % 2].id, started_at=now - timedelta(seconds=3),
+            decided_at=now, events=[
+                DecisionEvent(at_ms=0, type="shown"),
+                DecisionEvent(at_ms=400, type="reveal_start", mode="hold"),
+                DecisionEvent(at_ms=1600, type="reveal_end", duration_ms=1200, mode="hold"),
+                DecisionEvent(at_ms=3000, type="decided",
+                              action=lease.taxonomy.actions[n % 2].id)])
+            for n, item in enumerate(lease.items)]
+        assert {r.status for r in api.send_decisions(decisions).results} == {"accepted"}
+        return decisions
+    finally:
+        api.close()
+
+
+@pytest.fixture
+def quality(qtbot: Any, seeded_server: Any, workstation: Any, workers: Any) -> Iterator[Any]:
+    """The quality window of `qa`, its finder filled with demo's decisions."""
+    from ui.qa.window import QualityWindow
+
+    _reviewed(seeded_server)
+    workstation.login(seeded_server.url, "qa", PASSWORDS["qa"])
+    service = workstation.start_quality()
+    window = QualityWindow(service, workers, "Quality review")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.find(DecisionQuery(reviewer="demo", queue=TEXT_QUEUE))
+    qtbot.waitUntil(lambda: len(window.finder.decisions) == 3, timeout=15000)
+    yield window
+    window.close()
+
+
+def test_a_qa_lead_lands_in_the_quality_workspace(qtbot: Any, seeded_server: Any,
+                                                  workstation: Any, workers: Any) -> None:
+    from ui.app import AppFlow
+
+    workstation.login(seeded_server.url, "qa", PASSWORDS["qa"])
+    flow = AppFlow(workstation, workers)
+    flow.open_workspace()
+    qtbot.waitUntil(lambda: flow.window is not None and flow.window.isVisible(),
+                    timeout=15000)
+    try:
+        assert flow.workspace_id == "quality"
+        assert "Quality review" in flow.window.windowTitle()
+        assert "This needs the role" not in flow.window.status.text()
+    finally:
+        flow._switching = True  # closing here is not a request to quit the test's app
+        flow.workspace.close()
+
+
+def test_a_replay_shows_the_events_in_order_and_gates_the_qa_leads_reveals(
+        qtbot: Any, quality: Any, workstation: Any, seeded_server: Any) -> None:
+    window = quality
+    set_wellness_policy(seeded_server, reviewer="qa", max_reveals_per_item=1)
+    window.service.gate.policy = window.service.gate.policy.model_copy(
+        update={"max_reveals_per_item": 1})  # as the next policy fetch would say
+    decision = window.finder.decisions[0]
+    window.open_replay(decision)
+    steps = [window.replay.timeline.steps.item(n).text()
+             for n in range(window.replay.timeline.steps.count())]
+    assert [s.split("  ", 1)[1] for s in steps] == [
+        "Shown", "Revealed (hold) for 1.2 s", f"Decided {decision.action}"]
+    window.replay.view.setFocus()
+    qtbot.keyClick(window.replay.view, Qt.Key.Key_Right)
+    assert window.replay.timeline.steps.currentRow() == 1
+    assert window.replay.timeline.mark.text() == "The reviewer was revealing here"
+
+    assert not window.replay.view.revealed
+    qtbot.keyPress(window.replay.view, Qt.Key.Key_Space)
+    assert window.replay.view.revealed  # within the QA lead's caps
+    qtbot.wait(50)
+    qtbot.keyRelease(window.replay.view, Qt.Key.Key_Space)
+    assert not window.replay.view.revealed
+    logged = workstation.store.ledger_unsynced(username="qa")
+    assert [(e.item_id, e.duration_ms > 0) for e in logged] == [(decision.item_id, True)]
+    qtbot.keyPress(window.replay.view, Qt.Key.Key_Space)
+    assert not window.replay.view.revealed  # one reveal per item for this QA lead
+    assert "maximum of 1" in window.replay.said.text()
+    qtbot.keyRelease(window.replay.view, Qt.Key.Key_Space)
+    assert len(workstation.store.ledger_unsynced(username="qa")) == 1
+
+
+def test_a_blind_verdict_reaches_the_server_once(qtbot: Any, quality: Any,
+                                                 seeded_server: Any) -> None:
+    window = quality
+    decision = window.finder.decisions[0]
+    window.open_replay(decision)
+    panel = window.replay.verdict
+    assert panel.stage == "blind" and panel.theirs.text() == "hidden until you decide"
+    taxonomy = window.service.taxonomy(decision.queue)
+    other = next(a for a in taxonomy.actions if a.key and a.id != decision.action)
+    window.replay.view.setFocus()
+    qtbot.keyClick(window.replay.view, other.key)  # the blind call: not the reviewer's
+    assert panel.stage == "compare" and decision.action in panel.theirs.text()
+    assert panel.judgement.text() == "Disagree"
+    qtbot.keyClick(window.replay.view, Qt.Key.Key_Return)
+    api = _api(seeded_server, "qa")
+    try:
+        qtbot.waitUntil(lambda: api.qa_report(reviewer="demo").verdicts == 1, timeout=15000)
+        qtbot.waitUntil(lambda: window.service.pending_verdicts() == 0, timeout=15000)
+        again = window.service.sync_verdicts()
+        assert again.sent == 0
+        report = api.qa_report(reviewer="demo")
+        assert report.verdicts == 1 and report.agreement == 0.0
+        assert report.confusion == {decision.action: {other.id: 1}}
+    finally:
+        api.close()
+
+
+def test_the_csv_export_round_trips(qtbot: Any, quality: Any, tmp_path: Path) -> None:
+    window = quality
+    path = tmp_path / "decisions.csv"
+    window.export_decisions(path).result(timeout=10)
+    rows = read_csv(path)
+    assert [r["decision_id"] for r in rows] == [str(d.decision_id)
+                                                for d in window.finder.decisions]
+    assert [r["action"] for r in rows] == [d.action for d in window.finder.decisions]
+    assert {r["reveals"] for r in rows} == {"1"}
+    window.refresh_report()
+    qtbot.waitUntil(lambda: window.report.report is not None, timeout=15000)
+    report_path = tmp_path / "report.csv"
+    window.export_report(report_path).result(timeout=10)
+    report_rows = read_csv(report_path)
+    assert report_rows[0]["scope"] == "all"
+    assert int(report_rows[0]["decisions"]) == window.report.report.overall.decisions
+    assert report_rows[0]["agreement_reason"] == window.report.report.overall.agreement_reason
