@@ -10,14 +10,18 @@ keep showing it when the server cannot be reached.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
 from reviewer.api import ApiClient
-from reviewer.errors import MediaRejected, ServerUnavailable
+from reviewer.connectivity import Connectivity
+from reviewer.errors import MediaRejected, ReviewerError, ServerUnavailable
+from reviewer.exposure_gate import ExposureGate
 from reviewer.protocol import (
     GoldItemPublic,
     Item,
@@ -30,11 +34,10 @@ from reviewer.protocol import (
     WellnessPolicy,
     display_media,
 )
-from reviewer.exposure_gate import ExposureGate
 from reviewer.qa_content import ReplayContent
-from reviewer.sync import Connectivity
 
 MAX_VERDICTS_PER_BATCH = 200
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -143,9 +146,11 @@ class QAService:
     """One QA lead's quality review."""
 
     def __init__(self, *, username: str, store, vault, api: ApiClient,
-                 policy: PolicyReply | None, connectivity: Connectivity | None = None) -> None:
+                 policy: PolicyReply | None, connectivity: Connectivity | None = None,
+                 on_judged: Callable[[], None] = lambda: None) -> None:
         self.username, self.store, self.vault, self.api = username, store, vault, api
         self.connectivity = connectivity or Connectivity()
+        self._on_judged = on_judged
         self.policy = policy
         wellness = policy.wellness if policy is not None else WellnessPolicy()
         self.gate = ExposureGate(store, username, wellness)
@@ -208,6 +213,7 @@ class QAService:
     def judge(self, verdict: QAVerdict) -> None:
         """[G] Commit the verdict to the local outbox (it syncs later, exactly once)."""
         self.store.verdict_add(verdict, username=self.username)
+        self._on_judged()
 
     def pending_verdicts(self) -> int:
         return self.store.verdict_count_pending(username=self.username)
@@ -215,6 +221,16 @@ class QAService:
     def sync_verdicts(self) -> VerdictSyncReport:
         """[W]"""
         return self.verdict_sync.sync_once()
+
+    def after_sync_round(self, report: Any) -> None:
+        """[W] A listener of the workstation's sync loop: verdicts go with every round, so
+        they share its backoff and its pokes. Failures wait for the next round."""
+        if getattr(report, "auth_expired", False):
+            return
+        try:
+            self.verdict_sync.sync_once()
+        except ReviewerError as exc:
+            log.info("verdicts wait for the next round: %s", exc.message)
 
     # --- report and gold ------------------------------------------------------------------
 

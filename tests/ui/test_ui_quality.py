@@ -97,7 +97,7 @@ def test_a_replay_shows_the_events_in_order_and_gates_the_qa_leads_reveals(
     window.open_replay(decision)
     steps = [window.replay.timeline.steps.item(n).text()
              for n in range(window.replay.timeline.steps.count())]
-    assert [s.split("  ", 1)[1] for s in steps] == [
+    assert [s.strip().split("  ", 1)[1] for s in steps] == [
         "Shown", "Revealed (hold) for 1.2 s", f"Decided {decision.action}"]
     window.replay.view.setFocus()
     qtbot.keyClick(window.replay.view, Qt.Key.Key_Right)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QMainWindow, QTabWidget
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from reviewer.qa import DecisionPage, QAService
     from ui.workers import Workers
 
-SYNC_EVERY_MS = 15_000
 FIND, REPLAY, REPORT = range(3)
 
 
@@ -63,9 +62,6 @@ class QualityWindow(QMainWindow):
         self.report.refresh.connect(self.refresh_report)
         self.report.export.connect(self.choose_report_file)
         self._actions()
-        self._sync_timer = QTimer(self)
-        self._sync_timer.timeout.connect(self.sync_verdicts)
-        self._sync_timer.start(SYNC_EVERY_MS)
         self.resize(1280, 820)
 
     def _actions(self) -> None:
@@ -215,7 +211,6 @@ class QualityWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self._sync_timer.stop()
         self.replay.close_view()
         super().closeEvent(event)
         self.closed.emit()
