@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import PASSWORDS, set_wellness_policy
@@ -163,3 +164,22 @@ def test_the_csv_export_round_trips(qtbot: Any, quality: Any, tmp_path: Path) ->
     assert report_rows[0]["scope"] == "all"
     assert int(report_rows[0]["decisions"]) == window.report.report.overall.decisions
     assert report_rows[0]["agreement_reason"] == window.report.report.overall.agreement_reason
+
+
+def test_ctrl_g_marks_the_replayed_item_gold_with_the_qa_leads_call(
+        qtbot: Any, quality: Any, seeded_server: Any) -> None:
+    window = quality
+    decision = window.finder.decisions[0]
+    window.open_replay(decision)
+    qtbot.keyClick(window.replay.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert "Make your call first" in window.status.text()
+    call = next(a for a in window.service.taxonomy(decision.queue).actions if a.key == "1")
+    qtbot.keyClick(window.replay.view, "1")
+    qtbot.keyClick(window.replay.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "is gold" in window.status.text(), timeout=15000)
+    with httpx.Client(base_url=seeded_server.url + "/api/v1", timeout=10) as client:
+        token = client.post("/auth/token", json={"username": "qa",
+                                                 "password": PASSWORDS["qa"]}).json()
+        gold = client.get("/qa/gold", headers={
+            "Authorization": f"Bearer {token['access_token']}"}).json()["data"]
+    assert [(g["item_id"], g["action"]) for g in gold] == [(decision.item_id, call.id)]

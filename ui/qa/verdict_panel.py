@@ -29,6 +29,8 @@ class VerdictPanel(QWidget):
         self.blind_action: str | None = None
         self.agree: bool | None = None
         self.corrected: str | None = None
+        self.last_call: tuple[str, str] | None = None
+        """(item id, action) of the last saved verdict: what Ctrl+G marks as gold."""
         self.heading = QLabel("Your call (blind)")
         self.heading.setObjectName("panelHeading")
         self.keys = QLabel("")
@@ -114,9 +116,16 @@ class VerdictPanel(QWidget):
         except ValueError as exc:
             self.problem.emit(str(exc))
             return
+        self.last_call = (self.decision.item_id, verdict.action)
         self.decision = None
         self._render()
         self.verdict_ready.emit(verdict)
+
+    def call(self) -> tuple[str, str] | None:
+        """(item id, the QA lead's action) now: corrected, else blind; else the last saved."""
+        if self.decision is not None and self.blind_action is not None:
+            return self.decision.item_id, self.corrected or self.blind_action
+        return self.last_call
 
     def _render(self) -> None:
         decision, taxonomy = self.decision, self.taxonomy

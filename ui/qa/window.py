@@ -70,6 +70,8 @@ class QualityWindow(QMainWindow):
                                 ("Replay", "Ctrl+2", lambda: self.show_tab(REPLAY)),
                                 ("Report", "Ctrl+3", lambda: self.show_tab(REPORT)),
                                 ("Export CSV…", "Ctrl+E", self.choose_export_file),
+                                ("Mark the item as gold with your call", "Ctrl+G",
+                                 self.mark_gold),
                                 ("Refresh report", "Ctrl+R", self.refresh_report)):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(key))
@@ -138,6 +140,17 @@ class QualityWindow(QMainWindow):
         if report.sent:
             self.say(f"Verdicts sent: {report.sent}"
                      + (f", refused: {len(report.rejected)}" if report.rejected else ""))
+
+    def mark_gold(self) -> Future[Any] | None:
+        """The replayed item becomes gold, expecting the QA lead's call on it."""
+        call = self.replay.verdict.call()
+        if call is None:
+            self.say("Make your call first (1-9); Ctrl+G then marks the item gold with it.")
+            return None
+        item_id, action = call
+        return Op(lambda: self.service.mark_gold(item_id, action)).success(
+            lambda gold: self.say(f"{gold.item_id} is gold: it expects {gold.action}.")).failure(
+            lambda error: self.say(explain(error))).run_on(self.workers.network, self.workers)
 
     # --- report and export ----------------------------------------------------------------
 
