@@ -22,6 +22,7 @@ from reviewer.qa import DecisionQuery
 from reviewer.qa_export import read_csv
 
 TEXT_QUEUE = "hate-speech"
+BROKEN_QUEUE = "violent-imagery"  # the seed's broken cases live here
 
 
 def _api(server: Any, username: str) -> ApiClient:
@@ -30,11 +31,15 @@ def _api(server: Any, username: str) -> ApiClient:
     return api
 
 
-def _reviewed(server: Any, count: int = 3) -> list[Decision]:
-    """`count` decisions by `demo` on text items, each with a 1.2 s reveal."""
+def _reviewed(server: Any, count: int = 3, queue: str = TEXT_QUEUE,
+              broken_only: bool = False) -> list[Decision]:
+    """`count` decisions by `demo` (text items by default), each with a 1.2 s reveal."""
     api = _api(server, "demo")
     try:
-        lease = api.lease(TEXT_QUEUE, count)
+        lease = api.lease(queue, 100 if broken_only else count)
+        if broken_only:
+            lease.items = [i for i in lease.items
+                           if i.context.get("test_case", "").startswith("broken:")][:count]
         now = datetime.now(UTC)
         decisions = [Decision(
             decision_id=uuid.uuid4(), item_id=item.id, lease_id=lease.lease_id,
@@ -183,3 +188,27 @@ def test_ctrl_g_marks_the_replayed_item_gold_with_the_qa_leads_call(
         gold = client.get("/qa/gold", headers={
             "Authorization": f"Bearer {token['access_token']}"}).json()["data"]
     assert [(g["item_id"], g["action"]) for g in gold] == [(decision.item_id, call.id)]
+
+
+def test_a_broken_item_cannot_display_and_its_timeline_still_plays(
+        qtbot: Any, seeded_server: Any, workstation: Any, workers: Any) -> None:
+    from ui.qa.window import QualityWindow
+
+    _reviewed(seeded_server, 1, queue=BROKEN_QUEUE, broken_only=True)
+    workstation.login(seeded_server.url, "qa", PASSWORDS["qa"])
+    window = QualityWindow(workstation.start_quality(background_sync=False), workers, "t")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        window.find(DecisionQuery(reviewer="demo", queue=BROKEN_QUEUE))
+        qtbot.waitUntil(lambda: len(window.finder.decisions) == 1, timeout=15000)
+        window.open_replay(window.finder.decisions[0])
+        qtbot.waitUntil(lambda: window.replay.view.kind == "broken", timeout=15000)
+        qtbot.keyClick(window.replay.view, Qt.Key.Key_F)  # 2x
+        qtbot.keyClick(window.replay.view, Qt.Key.Key_P)
+        qtbot.waitUntil(lambda: not window.replay.timeline.playing, timeout=15000)
+        assert window.replay.timeline.timeline.current.kind == "decided"
+        assert window.replay.view.kind == "broken"
+    finally:
+        window.close()
