@@ -41,6 +41,11 @@ class ReplayContent:
             self._items[item.id] = item
             self.item, self._timeline = item, ItemTimeline()
 
+    def know(self, items: list[Item]) -> None:
+        """[G] Items that may be replayed next, so their media can be prepared ahead."""
+        with self._lock:
+            self._items.update((item.id, item) for item in items)
+
     def media_bytes(self, item_id: str) -> bytes:
         """[W]"""
         with self._lock:

@@ -34,6 +34,7 @@ from reviewer.qa import DecisionQuery
 COLUMNS = ("Decided", "Reviewer", "Queue", "Item", "Action", "Labels", "Handle time",
            "Reveals", "Status")
 TRISTATE = {"any": None, "yes": True, "no": False}
+PREFETCH = 3  # the selected row and the two after it
 
 
 def _tristate(label: str) -> QComboBox:
@@ -59,6 +60,8 @@ class DecisionFinder(QWidget):
     search = Signal(object)
     more = Signal()
     opened = Signal(object)
+    selected_many = Signal(object)
+    """The selected decision and the next few: worth preparing ahead."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +108,7 @@ class DecisionFinder(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(lambda index: self._open(index.row()))
+        self.table.itemSelectionChanged.connect(self._selection_moved)
         buttons = QHBoxLayout()
         buttons.addWidget(self.find_button)
         buttons.addWidget(self.more_button)
@@ -159,6 +163,11 @@ class DecisionFinder(QWidget):
     def selected(self) -> QADecision | None:
         row = self.table.currentRow()
         return self.decisions[row] if 0 <= row < len(self.decisions) else None
+
+    def _selection_moved(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.decisions):
+            self.selected_many.emit(self.decisions[row:row + PREFETCH])
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self.decisions):

@@ -76,6 +76,16 @@ class ReplayView(QWidget):
         self.timeline.show_timeline(ReplayTimeline(decision))
         self.verdict.start(decision, self.service.taxonomy(decision.queue))
 
+    def prefetch(self, decisions: list[QADecision]) -> None:
+        """Prepare these decisions' images ahead (the finder's selection and the rows after
+        it), so opening one paints a ready picture; the item on screen stays prepared."""
+        items = [d.item for d in decisions if d.item is not None]
+        current = self.decision.item if self.decision else None
+        if current is not None:
+            items.insert(0, current)
+        self.service.replay.know(items)
+        self.preparer.want(items, self.view.target_size())
+
     def _show_item(self) -> None:
         item = self.decision.item if self.decision else None
         if item is None:

@@ -57,6 +57,7 @@ class QualityWindow(QMainWindow):
         self.finder.search.connect(self.find)
         self.finder.more.connect(self.find_more)
         self.finder.opened.connect(self.open_replay)
+        self.finder.selected_many.connect(self.replay.prefetch)
         self.replay.verdict.verdict_ready.connect(self.judge)
         self.replay.verdict.problem.connect(self.say)
         self.report.refresh.connect(self.refresh_report)
