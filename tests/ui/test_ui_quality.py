@@ -163,6 +163,13 @@ def test_the_csv_export_round_trips(qtbot: Any, quality: Any, tmp_path: Path) ->
     assert {r["reveals"] for r in rows} == {"1"}
     window.refresh_report()
     qtbot.waitUntil(lambda: window.report.report is not None, timeout=15000)
+    # no verdicts yet: the table says "–" and why, never 0 %
+    table = window.report.reviewers
+    names = [table.item(n, 0).text() for n in range(table.rowCount())]
+    demo_row = names.index("demo")
+    assert table.item(demo_row, 3).text() == "–"
+    assert table.item(demo_row, 3).toolTip() == "no QA verdicts on these decisions"
+    assert "no QA verdicts" in window.report.summary.text()
     report_path = tmp_path / "report.csv"
     window.export_report(report_path).result(timeout=10)
     report_rows = read_csv(report_path)
@@ -212,3 +219,23 @@ def test_a_broken_item_cannot_display_and_its_timeline_still_plays(
         assert window.replay.view.kind == "broken"
     finally:
         window.close()
+
+
+def test_the_finder_pages_with_m_and_opens_a_replay_with_enter(qtbot: Any, quality: Any
+                                                               ) -> None:
+    window = quality
+    window.finder.reviewer.setText("demo")
+    window.finder.queue.setText(TEXT_QUEUE)
+    window.find(DecisionQuery(reviewer="demo", queue=TEXT_QUEUE, limit=2))
+    qtbot.waitUntil(lambda: len(window.finder.decisions) == 2, timeout=15000)
+    assert window.finder.more_button.isEnabled()
+    window.finder.table.setFocus()
+    qtbot.keyClick(window.finder.table, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: len(window.finder.decisions) == 3, timeout=15000)
+    assert not window.finder.more_button.isEnabled()
+    assert len({d.decision_id for d in window.finder.decisions}) == 3
+    window.finder.table.setFocus()
+    window.finder.table.selectRow(2)
+    qtbot.keyClick(window.finder.table, Qt.Key.Key_Return)
+    assert window.tabs.currentIndex() == 1
+    assert window.replay.decision is window.finder.decisions[2]

@@ -1,7 +1,7 @@
 """Find decisions: filters and a list, keyboard first.
 
-Enter in a filter searches, Down moves to the list, Enter on a row replays it, `M` (or
-the button) loads the next page through the server's cursor. The list shows reviewer,
+Enter in a filter searches, Tab reaches the list, Enter on a row replays it, `M` (or the
+button) loads the next page through the server's cursor. The list shows reviewer,
 item, action, labels, handle time and reveals; offline it shows what was fetched and says
 so. No network here: the workspace runs the searches on a worker.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -98,6 +99,14 @@ class DecisionFinder(QWidget):
         self.more_button = QPushButton("More (M)")
         self.more_button.setEnabled(False)
         self.more_button.clicked.connect(self.more.emit)
+        # A shortcut, not a key handler: the list would take M for a keyboard search.
+        # Typing an m in a filter still types it (a line edit claims printable keys).
+        more_key = QAction("Load more", self)
+        more_key.setShortcut(QKeySequence("M"))
+        more_key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        more_key.setAutoRepeat(False)
+        more_key.triggered.connect(self._more_key)
+        self.addAction(more_key)
         self.state = QLabel("")
         self.state.setObjectName("finderState")
         self.table = QTableWidget(0, len(COLUMNS))
@@ -173,11 +182,6 @@ class DecisionFinder(QWidget):
         if 0 <= row < len(self.decisions):
             self.opened.emit(self.decisions[row])
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.key() == Qt.Key.Key_M and self.more_button.isEnabled():
+    def _more_key(self) -> None:
+        if self.more_button.isEnabled():
             self.more.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
-            self._open(self.table.currentRow())
-            return
-        super().keyPressEvent(event)
