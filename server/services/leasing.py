@@ -1,4 +1,6 @@
 """Leases: an item is leased to one reviewer at a time; expiry returns it to the queue.
+Gold and overlap items are the exception: several reviewers hold them at once, each
+through their own `LeaseItem` (`server.services.shared_items` mixes them in).
 
 Claiming is atomic under concurrency: on SQLite the claim runs in a BEGIN IMMEDIATE
 transaction (one writer at a time), on PostgreSQL the candidate rows are selected
@@ -50,24 +52,32 @@ def claim_items(db: Database, queue_name: str, reviewer: str, max_items: int,
         candidates = _candidates(session, queue, reviewer, now, max_items)
         gold = gold_for(session, queue, reviewer,
                         gold_due(session, queue, reviewer, len(candidates), max_items, _shuffle))
-        candidates = candidates[:max_items - len(gold)]
-        shares: dict[str, str | None] = {item.id: item.share for item in gold}
-        for item in candidates:
-            if item.share is None and picks_overlap(item.id, queue):
-                item.share, item.overlap_k = OVERLAP, queue.overlap_k
-            if item.share is None:
-                item.lease_id = lease.id
-                item.lease_expires_at = lease.expires_at
-            shares[item.id] = item.share
-        session.flush()
-        session.add_all(LeaseItem(lease_id=lease.id, item_id=item_id, share=share)
-                        for item_id, share in shares.items())
-        leased = [*candidates]
-        for item in gold:  # each at a random place: nothing in the order gives it away
-            leased.insert(_shuffle.randrange(len(leased) + 1), item)
+        leased = _assign(session, lease, queue, candidates[:max_items - len(gold)], gold)
         return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
                           taxonomy=wire_taxonomy(queue),
                           items=[item_to_wire(item) for item in leased])
+
+
+def _assign(session: Session, lease: Lease, queue: Queue, candidates: list[Item],
+            gold: list[Item]) -> list[Item]:
+    """Give the items to the lease: an ordinary item through its `lease_id`, a shared one
+    (gold, overlap, or a fresh item the overlap rate picks) through its `LeaseItem` only.
+    Returns them in lease order, each gold item at a random place."""
+    shares: dict[str, str | None] = {item.id: item.share for item in gold}
+    for item in candidates:
+        if item.share is None and picks_overlap(item.id, queue):
+            item.share, item.overlap_k = OVERLAP, queue.overlap_k
+        if item.share is None:
+            item.lease_id = lease.id
+            item.lease_expires_at = lease.expires_at
+        shares[item.id] = item.share
+    session.flush()
+    session.add_all(LeaseItem(lease_id=lease.id, item_id=item_id, share=share)
+                    for item_id, share in shares.items())
+    leased = [*candidates]
+    for item in gold:  # nothing in the order gives a gold item away
+        leased.insert(_shuffle.randrange(len(leased) + 1), item)
+    return leased
 
 
 def _candidates(session: Session, queue: Queue, reviewer: str, now: datetime,
