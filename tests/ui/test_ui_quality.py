@@ -135,6 +135,9 @@ def test_a_blind_verdict_reaches_the_server_once(qtbot: Any, quality: Any,
     taxonomy = window.service.taxonomy(decision.queue)
     other = next(a for a in taxonomy.actions if a.key and a.id != decision.action)
     window.replay.view.setFocus()
+    label = next(e for e in taxonomy.labels if e.key)
+    qtbot.keyClick(window.replay.view, label.key)  # a label key toggles a label...
+    assert panel.stage == "blind" and panel.labels == [label.id]  # ...the call is still due
     qtbot.keyClick(window.replay.view, other.key)  # the blind call: not the reviewer's
     assert panel.stage == "compare" and decision.action in panel.theirs.text()
     assert panel.judgement.text() == "Disagree"

@@ -1,10 +1,10 @@
 """Blind re-label, then side by side.
 
-First the QA lead decides with the queue's taxonomy keys (1-9) without seeing what the
-reviewer did. Then both calls are shown side by side: A agrees, D disagrees, a taxonomy
-key in this stage sets a corrected action, N writes a note, Enter saves the verdict
-(`verdict_ready`), Esc starts the blind call again. The reviewer's decision is never on
-screen before the blind call.
+First the QA lead decides with the queue's taxonomy keys (1-9: an action key makes the
+call, a label key toggles a label) without seeing what the reviewer did. Then both calls
+are shown side by side: A agrees, D disagrees, an action key sets a corrected action, N
+writes a note, Enter saves the verdict (`verdict_ready`), Esc starts the blind call again.
+The reviewer's decision is never on screen before the blind call.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class VerdictPanel(QWidget):
         self.blind_action: str | None = None
         self.agree: bool | None = None
         self.corrected: str | None = None
+        self.labels: list[str] = []
         self.last_call: tuple[str, str] | None = None
         """(item id, action) of the last saved verdict: what Ctrl+G marks as gold."""
         self.heading = QLabel("Your call (blind)")
@@ -69,19 +70,33 @@ class VerdictPanel(QWidget):
     def start(self, decision: QADecision, taxonomy: Taxonomy) -> None:
         self.decision, self.taxonomy = decision, taxonomy
         self.blind_action = self.agree = self.corrected = None
+        self.labels = []
         self.note.clear()
         self._render()
 
-    def _key_of(self, key: int) -> str | None:
+    def _key_of(self, key: int, entries: str = "actions") -> str | None:
         text = chr(key) if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 else None
         if text is None or self.taxonomy is None:
             return None
-        return next((a.id for a in self.taxonomy.actions if a.key == text), None)
+        return next((e.id for e in getattr(self.taxonomy, entries) if e.key == text), None)
+
+    def _toggle_label(self, key: int) -> bool:
+        label = self._key_of(key, "labels")
+        if label is None:
+            return False
+        if label in self.labels:
+            self.labels.remove(label)
+        else:
+            self.labels.append(label)
+        self._render()
+        return True
 
     def handle_key(self, key: int) -> bool:
         """A key routed from the workspace; True if used."""
         if self.decision is None:
             return False
+        if self._toggle_label(key):
+            return True
         action = self._key_of(key)
         if self.stage == "blind":
             if action is not None:
@@ -112,7 +127,8 @@ class VerdictPanel(QWidget):
         agree = self.agree if self.agree is not None else self.blind_action == self.decision.action
         try:
             verdict = make_verdict(self.decision, blind_action=self.blind_action, agree=agree,
-                                   corrected=self.corrected, note=self.note.text())
+                                   corrected=self.corrected, note=self.note.text(),
+                                   labels=tuple(self.labels))
         except ValueError as exc:
             self.problem.emit(str(exc))
             return
@@ -135,11 +151,13 @@ class VerdictPanel(QWidget):
                 label.setText("")
             self.note.setVisible(False)
             return
-        keys = "  ".join(f"{a.key} {a.title}" for a in taxonomy.actions if a.key)
+        keys = "  ".join(f"{e.key} {e.title}" for e in [*taxonomy.actions, *taxonomy.labels]
+                         if e.key)
+        mine_labels = f" ({', '.join(self.labels)})" if self.labels else ""
         if self.stage == "blind":
             self.heading.setText("Your call (blind): the reviewer's decision is hidden")
             self.keys.setText(keys)
-            self.mine.setText("…")
+            self.mine.setText("…" + mine_labels)
             self.theirs.setText("hidden until you decide")
             self.judgement.setText("")
             self.note.setVisible(False)
@@ -147,7 +165,7 @@ class VerdictPanel(QWidget):
         self.heading.setText("Side by side: A agree · D disagree · a key corrects · "
                              "N note · Enter save · Esc again")
         self.keys.setText(keys)
-        self.mine.setText(self.blind_action or "")
+        self.mine.setText((self.blind_action or "") + mine_labels)
         labels = f" ({', '.join(decision.labels)})" if decision.labels else ""
         note = f"\nNote: {decision.note}" if decision.note else ""
         self.theirs.setText(f"{decision.action}{labels}{note}")
