@@ -99,7 +99,8 @@ def test_a_replay_shows_the_events_in_order_and_gates_the_qa_leads_reveals(
     set_wellness_policy(seeded_server, reviewer="qa", max_reveals_per_item=1)
     window.service.gate.policy = window.service.gate.policy.model_copy(
         update={"max_reveals_per_item": 1})  # as the next policy fetch would say
-    decision = window.finder.decisions[0]
+    # a text item: revealable at once (an image waits for its preparation)
+    decision = next(d for d in window.finder.decisions if d.item and d.item.kind == "text")
     window.open_replay(decision)
     steps = [window.replay.timeline.steps.item(n).text()
              for n in range(window.replay.timeline.steps.count())]
