@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
+from offline_cache.store import LocalStore
+from offline_cache.vault import MediaVault
 from reviewer.api import ApiClient
 from reviewer.connectivity import Connectivity
 from reviewer.errors import MediaRejected, ReviewerError, ServerUnavailable
@@ -105,7 +107,7 @@ def make_verdict(decision: QADecision, *, blind_action: str, agree: bool,
 class VerdictSync:
     """[W] Sends the QA lead's pending verdicts; one round at a time."""
 
-    def __init__(self, store, api: ApiClient, username: str,
+    def __init__(self, store: LocalStore, api: ApiClient, username: str,
                  connectivity: Connectivity | None = None) -> None:
         self.store, self.api, self.username = store, api, username
         self.connectivity = connectivity or Connectivity()
@@ -145,7 +147,7 @@ class VerdictSync:
 class QAService:
     """One QA lead's quality review."""
 
-    def __init__(self, *, username: str, store, vault, api: ApiClient,
+    def __init__(self, *, username: str, store: LocalStore, vault: MediaVault, api: ApiClient,
                  policy: PolicyReply | None, connectivity: Connectivity | None = None,
                  on_judged: Callable[[], None] = lambda: None) -> None:
         self.username, self.store, self.vault, self.api = username, store, vault, api
