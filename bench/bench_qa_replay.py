@@ -17,6 +17,7 @@ Target: under 100 ms after the list selection. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -128,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     workers.shutdown()
     workstation.close()
     server.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
