@@ -36,6 +36,8 @@ from reviewer.protocol import (
     ExposureBatch,
     ExposureEntry,
     ExposureResults,
+    GoldItemPublic,
+    GoldMark,
     LeaseReleased,
     LeaseRenewed,
     LeaseReply,
@@ -43,6 +45,10 @@ from reviewer.protocol import (
     MeReply,
     PolicyReply,
     QADecisions,
+    QAReport,
+    QAVerdict,
+    QAVerdictBatch,
+    QAVerdictResults,
     QueuesReply,
     TokenReply,
     TokenRequest,
@@ -196,6 +202,21 @@ class ApiClient:
         """GET /qa/decisions (qa_lead); filters go to the query string as given."""
         params = {k: v for k, v in filters.items() if v is not None}
         return self._call(QADecisions, "GET", "/qa/decisions", params=params)
+
+    def qa_verdicts(self, verdicts: Sequence[QAVerdict]) -> QAVerdictResults:
+        """POST /qa/verdicts (qa_lead): idempotent by verdict id."""
+        body = QAVerdictBatch(verdicts=list(verdicts))
+        return self._call(QAVerdictResults, "POST", "/qa/verdicts", body=body)
+
+    def qa_report(self, **filters: Any) -> QAReport:
+        """GET /qa/report (qa_lead): reviewer, queue, since, until."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._call(QAReport, "GET", "/qa/report", params=params)
+
+    def qa_mark_gold(self, item_id: str, action: str) -> GoldItemPublic:
+        """POST /qa/gold (qa_lead): the item becomes gold with its expected action."""
+        body = GoldMark(item_id=item_id, action=action)
+        return self._call(GoldItemPublic, "POST", "/qa/gold", body=body)
 
 
 def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

@@ -26,6 +26,7 @@ from reviewer.protocol import (
     TaxonomyEntry,
     UserPublic,
 )
+from reviewer.qa import QAService
 from reviewer.secrets import SecretStore, open_secret_store
 from reviewer.session import ReviewSession
 from reviewer.sync import ReportListener, SyncEngine, SyncLoop
@@ -202,6 +203,18 @@ class Workstation:
         if background_sync:
             self.start_sync()
         return session
+
+    def start_quality(self, *, background_sync: bool = True) -> QAService:
+        """[W] The QA lead's service (network for the policy; the cached one offline).
+        The background sync carries the QA lead's exposure ledger and, after each round,
+        their verdicts."""
+        self._require_api()
+        service = QAService(username=self.username, store=self.store, vault=self.vault,
+                            api=self.api, policy=self._refresh_policy(),
+                            connectivity=self.connectivity, on_judged=self.poke_sync)
+        if background_sync:
+            self.start_sync(on_report=service.after_sync_round)
+        return service
 
     def _drop_expired_leases(self, queue: str) -> None:
         """Online, items of an expired lease are back in the server's queue (maybe with

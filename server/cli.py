@@ -110,6 +110,72 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_queue_set(args: argparse.Namespace) -> int:
+    """Set a queue's gold rate and overlap share; settings not given stay as they are."""
+    from server.errors import ApiError
+    from server.services.gold import set_sharing
+
+    db_url, _ = _locations(args)
+    db = Database(db_url, strict=True)
+    db.create_schema()
+    try:
+        with db.writer() as session:
+            queue = set_sharing(session, args.queue, gold_rate=args.gold_rate,
+                                overlap_rate=args.overlap_rate, overlap_k=args.overlap_k)
+            print(f"{queue.name}: gold rate {queue.gold_rate or 0:g}, overlap rate "
+                  f"{queue.overlap_rate or 0:g}, overlap k {queue.overlap_k or 2}")
+    except (ApiError, ValueError) as exc:
+        print(f"error: {getattr(exc, 'detail', None) or exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_gold_add(args: argparse.Namespace) -> int:
+    """Mark an item of a queue as gold with its expected action."""
+    from server.errors import ApiError
+    from server.services.gold import mark_gold
+
+    db_url, _ = _locations(args)
+    db = Database(db_url, strict=True)
+    db.create_schema()
+    try:
+        with db.writer() as session:
+            gold = mark_gold(session, args.item, args.action, args.by, queue=args.queue)
+        print(f"gold: {gold.queue}/{gold.item_id} expects {gold.action}")
+    except ApiError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+def _add_qa_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser
+                     ) -> None:
+    """`queue set` (gold rate, overlap) and `gold add`."""
+    queue = commands.add_parser("queue", help="queue settings").add_subparsers(
+        dest="queue_command", required=True)
+    sharing = queue.add_parser("set", parents=[common], help="gold rate and overlap share")
+    sharing.add_argument("queue")
+    sharing.add_argument("--gold-rate", type=float, metavar="SHARE",
+                         help="share of each reviewer's leased items that are gold, e.g. 0.05")
+    sharing.add_argument("--overlap-rate", type=float, metavar="SHARE",
+                         help="share of new items decided by several reviewers, e.g. 0.1")
+    sharing.add_argument("--overlap-k", type=int, metavar="K",
+                         help="how many distinct reviewers decide an overlap item (2-20)")
+    sharing.set_defaults(run=cmd_queue_set)
+    gold = commands.add_parser("gold", help="gold items").add_subparsers(
+        dest="gold_command", required=True)
+    add = gold.add_parser("add", parents=[common], help="mark an item as gold")
+    add.add_argument("queue")
+    add.add_argument("item")
+    add.add_argument("--action", required=True, help="the expected action")
+    add.add_argument("--by", default="admin", help="who marks it (recorded)")
+    add.set_defaults(run=cmd_gold_add)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (sqlite:///... or "
@@ -143,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--lease-ttl", type=float, default=15 * 60.0, help="seconds")
     serve.set_defaults(run=cmd_serve)
+    _add_qa_commands(commands, common)
     return parser
 
 

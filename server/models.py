@@ -63,6 +63,11 @@ class Queue(Base):
     sensitivity: Mapped[int] = mapped_column(Integer, default=0)
     taxonomy: Mapped[dict[str, Any]]
     """The queue's own actions and labels, as `reviewer.protocol.Taxonomy` JSON."""
+    gold_rate: Mapped[float | None]
+    """Share of each reviewer's leased items that are gold items (None: no gold)."""
+    overlap_rate: Mapped[float | None]
+    """Share of new items that go to `overlap_k` different reviewers (None: none)."""
+    overlap_k: Mapped[int | None]
 
 
 class Item(Base):
@@ -88,6 +93,12 @@ class Item(Base):
     """`pending` (in the queue, maybe leased) or `decided`."""
     lease_id: Mapped[str | None] = mapped_column(String(64), index=True)
     lease_expires_at: Mapped[datetime | None]
+    share: Mapped[str | None] = mapped_column(String(16), index=True)
+    """None: leased to one reviewer at a time through `lease_id`. `gold` or `overlap`: leased
+    to many reviewers, each through a `LeaseItem` with the same share (never `lease_id`).
+    A gold item's `state` is `gold`: it has left the ordinary queue."""
+    overlap_k: Mapped[int | None]
+    """For an overlap item: how many distinct reviewers decide it before it is done."""
 
 
 class Lease(Base):
@@ -106,10 +117,14 @@ class LeaseItem(Base):
     __tablename__ = "lease_items"
     lease_id: Mapped[str] = mapped_column(ForeignKey("leases.id"), primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    share: Mapped[str | None] = mapped_column(String(16))
+    """`gold` or `overlap`: this row is the reviewer's own assignment of a shared item, live
+    while its lease is live. None: the item's `lease_id` says who holds it."""
 
 
 class DecisionRecord(Base):
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_decided_at_id", "decided_at", "decision_id"),)
     decision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
     lease_id: Mapped[str] = mapped_column(String(64))
@@ -126,6 +141,10 @@ class DecisionRecord(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     events: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     client: Mapped[str] = mapped_column(String(100), default="")
+    handle_ms: Mapped[int | None]
+    """decided_at - started_at in ms, kept so the QA report can take percentiles in SQL."""
+    reveals: Mapped[int | None]
+    """The decision's reveal_start events, kept so the QA report can count in SQL."""
 
 
 class ExposureRecord(Base):
@@ -159,3 +178,14 @@ class VerdictRecord(Base):
     blind: Mapped[bool]
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GoldItem(Base):
+    """An item with a known answer, mixed into reviewers' leases to measure accuracy."""
+
+    __tablename__ = "gold_items"
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    marked_by: Mapped[str] = mapped_column(String(64))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)

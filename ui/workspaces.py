@@ -62,6 +62,7 @@ class WorkspaceEntry(Protocol):
 
 WORKSPACES: tuple[Workspace, ...] = (
     Workspace("review", "Review", "reviewer", "ui.review.entry:ReviewWorkspace"),
+    Workspace("quality", "Quality review", "qa_lead", "ui.qa.entry:QualityWorkspace"),
 )
 
 

@@ -9,13 +9,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import case, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from server.deps import DbDep, ReviewerOrQA
 from server.errors import ERROR_RESPONSES, ApiError
 from server.media_store import MediaStore
 from server.models import Item, Lease, utcnow
 from server.renditions import PREVIEW_MIME
+from server.services.shared_items import held_by
 
 router = APIRouter(tags=["media"], responses=ERROR_RESPONSES)
 
@@ -34,9 +35,11 @@ def get_media(sha256: Sha256Path, user: ReviewerOrQA, db: DbDep, request: Reques
         uses = select(mime_of_match).where(
             or_(Item.media_sha256 == sha256, Item.preview_sha256 == sha256))
         if "qa_lead" not in user.roles:
-            uses = uses.join(Lease, Lease.id == Item.lease_id).where(
-                Lease.reviewer == user.username, Lease.released_at.is_(None),
-                Lease.expires_at > now, Item.lease_expires_at > now)
+            # The item's own lease, or (gold and overlap items) the caller's assignment.
+            uses = uses.outerjoin(Lease, Lease.id == Item.lease_id).where(or_(
+                and_(Lease.reviewer == user.username, Lease.released_at.is_(None),
+                     Lease.expires_at > now, Item.lease_expires_at > now),
+                held_by(user.username, now)))
         mime = session.scalars(uses.limit(1)).first()
     if mime is None:
         raise ApiError(403, "no_live_lease",

@@ -9,7 +9,7 @@ same item; both are kept and the newer counts.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +19,10 @@ from reviewer.protocol import Decision, DecisionBatch, DecisionResult, DecisionR
 from server.db import Database
 from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
 from server.services.leasing import lease_is_live
+from server.services.shared_items import shared_status
 from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
+
+MAX_HANDLE_MS = 7 * 86_400_000
 
 
 class Rejected(Exception):
@@ -74,7 +77,12 @@ def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResu
         return DecisionResult(decision_id=decision.decision_id, status="rejected",
                               reason=str(exc)[:500])
     now = utcnow()
-    status = _apply(item, lease, decision, now)
+    assignment = session.get(LeaseItem, (lease.id, item.id))
+    if assignment is not None and assignment.share is not None:
+        status = shared_status(session, item, lease, decision, reviewer,
+                               lease_is_live(lease, now))
+    else:
+        status = _apply(item, lease, decision, now)
     session.add(DecisionRecord(
         decision_id=str(decision.decision_id), item_id=item.id, lease_id=lease.id,
         reviewer=reviewer, queue=item.queue, action=decision.action,
@@ -82,10 +90,18 @@ def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResu
         supersedes=str(decision.supersedes) if decision.supersedes else None, status=status,
         started_at=decision.started_at, decided_at=decision.decided_at, received_at=now,
         events=[event.model_dump(mode="json", exclude_none=True) for event in decision.events],
-        client=decision.client,
+        client=decision.client, handle_ms=_handle_ms(decision),
+        reveals=sum(event.type == "reveal_start" for event in decision.events),
     ))
     session.flush()
     return DecisionResult(decision_id=decision.decision_id, status=status)
+
+
+def _handle_ms(decision: Decision) -> int:
+    """The reviewer's handle time, clamped to a week (client clocks are not trusted)."""
+    started, decided = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                        for moment in (decision.started_at, decision.decided_at))
+    return max(0, min(MAX_HANDLE_MS, round((decided - started).total_seconds() * 1000)))
 
 
 def record_decisions(db: Database, batch: DecisionBatch, reviewer: str) -> DecisionResults:

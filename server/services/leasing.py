@@ -1,4 +1,6 @@
 """Leases: an item is leased to one reviewer at a time; expiry returns it to the queue.
+Gold and overlap items are the exception: several reviewers hold them at once, each
+through their own `LeaseItem` (`server.services.shared_items` mixes them in).
 
 Claiming is atomic under concurrency: on SQLite the claim runs in a BEGIN IMMEDIATE
 transaction (one writer at a time), on PostgreSQL the candidate rows are selected
@@ -7,6 +9,7 @@ transaction (one writer at a time), on PostgreSQL the candidate rows are selecte
 
 from __future__ import annotations
 
+import random
 import secrets
 from datetime import datetime, timedelta
 
@@ -18,7 +21,17 @@ from server.db import Database
 from server.errors import ApiError
 from server.models import Item, Lease, LeaseItem, Queue, utcnow
 from server.services.items import item_to_wire
+from server.services.shared_items import (
+    OVERLAP,
+    gold_due,
+    gold_for,
+    open_overlap_items,
+    picks_overlap,
+    undecided_shared,
+)
 from server.services.taxonomy import wire_taxonomy
+
+_shuffle = random.SystemRandom()
 
 
 def available(now: datetime):  # noqa: ANN201 - an SQL expression
@@ -36,19 +49,47 @@ def claim_items(db: Database, queue_name: str, reviewer: str, max_items: int,
         lease = Lease(id=f"L-{secrets.token_hex(8)}", queue=queue.name, reviewer=reviewer,
                       created_at=now, expires_at=now + timedelta(seconds=ttl))
         session.add(lease)
-        candidates = session.scalars(
-            select(Item).where(Item.queue == queue.name, available(now))
-            .order_by(Item.created_at, Item.id).limit(max_items)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for item in candidates:
-            item.lease_id = lease.id
-            item.lease_expires_at = lease.expires_at
-        session.flush()
-        session.add_all(LeaseItem(lease_id=lease.id, item_id=item.id) for item in candidates)
+        candidates = _candidates(session, queue, reviewer, now, max_items)
+        gold = gold_for(session, queue, reviewer,
+                        gold_due(session, queue, reviewer, len(candidates), max_items, _shuffle))
+        leased = _assign(session, lease, queue, candidates[:max_items - len(gold)], gold)
         return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
                           taxonomy=wire_taxonomy(queue),
-                          items=[item_to_wire(item) for item in candidates])
+                          items=[item_to_wire(item) for item in leased])
+
+
+def _assign(session: Session, lease: Lease, queue: Queue, candidates: list[Item],
+            gold: list[Item]) -> list[Item]:
+    """Give the items to the lease: an ordinary item through its `lease_id`, a shared one
+    (gold, overlap, or a fresh item the overlap rate picks) through its `LeaseItem` only.
+    Returns them in lease order, each gold item at a random place."""
+    shares: dict[str, str | None] = {item.id: item.share for item in gold}
+    for item in candidates:
+        if item.share is None and picks_overlap(item.id, queue):
+            item.share, item.overlap_k = OVERLAP, queue.overlap_k
+        if item.share is None:
+            item.lease_id = lease.id
+            item.lease_expires_at = lease.expires_at
+        shares[item.id] = item.share
+    session.flush()
+    session.add_all(LeaseItem(lease_id=lease.id, item_id=item_id, share=share)
+                    for item_id, share in shares.items())
+    leased = [*candidates]
+    for item in gold:  # nothing in the order gives a gold item away
+        leased.insert(_shuffle.randrange(len(leased) + 1), item)
+    return leased
+
+
+def _candidates(session: Session, queue: Queue, reviewer: str, now: datetime,
+                max_items: int) -> list[Item]:
+    """Overlap items waiting for another reviewer first (so they finish), then fresh ones."""
+    overlap = open_overlap_items(session, queue, reviewer, now, max_items)
+    fresh = session.scalars(
+        select(Item).where(Item.queue == queue.name, Item.share.is_(None), available(now))
+        .order_by(Item.created_at, Item.id).limit(max_items - len(overlap))
+        .with_for_update(skip_locked=True)
+    ).all()
+    return [*overlap, *fresh]
 
 
 def _own_lease(session: Session, lease_id: str, reviewer: str) -> Lease:
@@ -86,6 +127,7 @@ def release_lease(db: Database, lease_id: str, reviewer: str) -> LeaseReleased:
             .values(lease_id=None, lease_expires_at=None)
         ).rowcount
         if lease.released_at is None:
+            released = (released or 0) + undecided_shared(session, lease.id)
             lease.released_at = now
         return LeaseReleased(lease_id=lease.id, released=released or 0)
 

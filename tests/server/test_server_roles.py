@@ -83,6 +83,9 @@ ROUTES = [
     Route("GET", "/qa/decisions", ("qa_lead",), _static("/qa/decisions")),
     Route("POST", "/qa/verdicts", ("qa_lead",), _static("/qa/verdicts", _verdict)),
     Route("GET", "/qa/report", ("qa_lead",), _static("/qa/report")),
+    Route("POST", "/qa/gold", ("qa_lead",),
+          _static("/qa/gold", {"item_id": "q-011", "action": "remove"})),
+    Route("GET", "/qa/gold", ("qa_lead",), _static("/qa/gold")),
     Route("POST", "/items", ("admin",), _static("/items", _item)),
 ]
 
