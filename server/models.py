@@ -138,6 +138,8 @@ class ExposureRecord(Base):
     mode: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime]
     duration_ms: Mapped[int]
+    received_at: Mapped[datetime | None]
+    """When the server accepted the entry (the other times are the client's)."""
 
 
 class PolicyRecord(Base):
@@ -147,6 +149,7 @@ class PolicyRecord(Base):
     scope: Mapped[str] = mapped_column(String(80), primary_key=True)
     policy: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class VerdictRecord(Base):
@@ -159,3 +162,35 @@ class VerdictRecord(Base):
     blind: Mapped[bool]
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PolicyChangeRecord(Base):
+    """The audit trail of wellness policies: who changed which scope, from what to what.
+    `before`/`after` hold the fields the scope sets; None when no policy was stored."""
+
+    __tablename__ = "wellness_policy_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    who: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(80), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class BreakRecord(Base):
+    """A break the client's schedule asked for, and how long the reviewer took."""
+
+    __tablename__ = "wellness_breaks"
+    break_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    taken_seconds: Mapped[int]
+    required_seconds: Mapped[int]
+    """The break length the reviewer's policy asked for when the server received it."""
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (Index("ix_wellness_breaks_due", "due_at", "reviewer"),)
+
+
+# The wellness report reads exposure and decisions by time range.
+Index("ix_exposure_started_reviewer", ExposureRecord.started_at, ExposureRecord.reviewer)
+Index("ix_decisions_decided_reviewer", DecisionRecord.decided_at, DecisionRecord.reviewer)
