@@ -103,6 +103,5 @@ def get_summary(_user: WellnessUser, db: DbDep, settings: SettingsDep,
                 days: int = Query(7, ge=1, le=366), until: date | None = None,
                 team: str | None = Query(None, max_length=64,
                                          pattern=r"^[A-Za-z0-9_.\-]+$")) -> WellnessSummary:
-    with db.session() as session:
-        return wellness_summary(session, time_zone=settings.time_zone, days=days, until=until,
-                                team=team)
+    return wellness_summary(db, time_zone=settings.time_zone, days=days, until=until,
+                            team=team)

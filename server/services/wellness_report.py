@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, select, text
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import WellnessReport, WellnessReportRow
 from server.models import BreakRecord, DecisionRecord, ExposureRecord, Item
 from server.services.report_days import as_date, local_day, utc_bounds
+
+REPORT_WORK_MEM = "64MB"
+"""PostgreSQL sorts and hashes of one report fit in memory with this (default 4MB spills)."""
+
+
+def sort_in_memory(session: Session) -> None:
+    """Give this read transaction room to group a month of decisions without temp files."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
 
 
 @dataclass
@@ -81,9 +90,13 @@ def reviewer_days(session: Session, span: Range,
         row.reveals, row.exposure_ms = int(reveals), int(ms or 0)
 
     day = local_day(DecisionRecord.decided_at, dialect, span.time_zone, span.start, span.end)
-    query = select(DecisionRecord.reviewer, day, func.count(DecisionRecord.item_id.distinct()))
-    query = _within(query, DecisionRecord.decided_at, span, DecisionRecord.reviewer, names)
-    for who, on, items in session.execute(query.group_by(DecisionRecord.reviewer, day)):
+    # distinct items in two hashable steps: a count(DISTINCT) would sort every decision
+    pairs = _within(select(DecisionRecord.reviewer, day.label("day"), DecisionRecord.item_id),
+                    DecisionRecord.decided_at, span, DecisionRecord.reviewer, names
+                    ).group_by(DecisionRecord.reviewer, day, DecisionRecord.item_id).subquery()
+    query = select(pairs.c.reviewer, pairs.c.day, func.count()).group_by(pairs.c.reviewer,
+                                                                         pairs.c.day)
+    for who, on, items in session.execute(query):
         figures[(who, as_date(on))].items_decided = int(items)
 
     day = local_day(BreakRecord.due_at, dialect, span.time_zone, span.start, span.end)
@@ -106,31 +119,36 @@ class CategoryFigures:
 
 
 def category_figures(session: Session, span: Range, reviewers: Iterable[str] | None = None
-                     ) -> dict[tuple[str, int], CategoryFigures]:
-    """(category, severity) -> items decided and revealed, counting (reviewer, item) pairs."""
+                     ) -> dict[tuple[date, str, int], CategoryFigures]:
+    """(day, category, severity) -> items decided and revealed that day, counting
+    (reviewer, item) pairs: an item revealed on two days counts on each."""
+    dialect = session.get_bind().dialect.name
     names = list(reviewers) if reviewers is not None else None
-    figures: dict[tuple[str, int], CategoryFigures] = defaultdict(CategoryFigures)
+    figures: dict[tuple[date, str, int], CategoryFigures] = defaultdict(CategoryFigures)
+    day = local_day(ExposureRecord.started_at, dialect, span.time_zone, span.start, span.end)
     pairs = _within(
-        select(ExposureRecord.category, ExposureRecord.severity, ExposureRecord.reviewer,
-               ExposureRecord.item_id, func.count().label("n"),
-               func.sum(ExposureRecord.duration_ms).label("ms")),
+        select(day.label("day"), ExposureRecord.category, ExposureRecord.severity,
+               func.count().label("n"), func.sum(ExposureRecord.duration_ms).label("ms")),
         ExposureRecord.started_at, span, ExposureRecord.reviewer, names,
-    ).group_by(ExposureRecord.category, ExposureRecord.severity, ExposureRecord.reviewer,
+    ).group_by(day, ExposureRecord.category, ExposureRecord.severity, ExposureRecord.reviewer,
                ExposureRecord.item_id).subquery()
-    query = select(pairs.c.category, pairs.c.severity, func.count(), func.sum(pairs.c.n),
-                   func.sum(pairs.c.ms)).group_by(pairs.c.category, pairs.c.severity)
-    for category, severity, items, reveals, ms in session.execute(query):
-        row = figures[(category, int(severity))]
+    query = select(pairs.c.day, pairs.c.category, pairs.c.severity, func.count(),
+                   func.sum(pairs.c.n), func.sum(pairs.c.ms)
+                   ).group_by(pairs.c.day, pairs.c.category, pairs.c.severity)
+    for on, category, severity, items, reveals, ms in session.execute(query):
+        row = figures[(as_date(on), category, int(severity))]
         row.items_revealed, row.reveals, row.exposure_ms = int(items), int(reveals), int(ms or 0)
 
+    day = local_day(DecisionRecord.decided_at, dialect, span.time_zone, span.start, span.end)
     decided = _within(
-        select(DecisionRecord.reviewer, DecisionRecord.item_id).distinct(),
-        DecisionRecord.decided_at, span, DecisionRecord.reviewer, names).subquery()
-    query = (select(Item.category, Item.severity, func.count())
+        select(day.label("day"), DecisionRecord.item_id),
+        DecisionRecord.decided_at, span, DecisionRecord.reviewer, names,
+    ).group_by(day, DecisionRecord.reviewer, DecisionRecord.item_id).subquery()
+    query = (select(decided.c.day, Item.category, Item.severity, func.count())
              .join(decided, decided.c.item_id == Item.id)
-             .group_by(Item.category, Item.severity))
-    for category, severity, items in session.execute(query):
-        figures[(category, int(severity))].items_decided = int(items)
+             .group_by(decided.c.day, Item.category, Item.severity))
+    for on, category, severity, items in session.execute(query):
+        figures[(as_date(on), category, int(severity))].items_decided = int(items)
     return figures
 
 
@@ -145,6 +163,7 @@ def wellness_report(session: Session, *, reviewer: str | None, since: date | Non
     if since is None or until is None or since > until:
         return WellnessReport(rows=[])
     span = Range.of(time_zone, since, until)
+    sort_in_memory(session)
     dialect = session.get_bind().dialect.name
     names = [reviewer] if reviewer else None
     day = local_day(ExposureRecord.started_at, dialect, time_zone, span.start, span.end)

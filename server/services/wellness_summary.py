@@ -25,15 +25,19 @@ from reviewer.protocol import (
     WellnessPolicy,
     WellnessSummary,
 )
+from server.db import Database
 from server.models import PolicyRecord, User
 from server.services.report_days import today
 from server.services.wellness import merge_stored
 from server.services.wellness_report import (
+    CategoryFigures,
     DayFigures,
     Range,
     category_figures,
     reviewer_days,
+    sort_in_memory,
 )
+from server.services.wellness_rollup import kept_categories, kept_reviewer_days, refresh
 
 NEAR_CAP_SHARE = 0.8
 _RANK = {"ok": 0, "near": 1, "over": 2}
@@ -136,13 +140,40 @@ def _day_rows(span: Range, reviewers: dict[str, _Reviewer]) -> list[DayExposure]
     ]
 
 
-def wellness_summary(session: Session, *, time_zone: str, days: int, until: date | None,
+def _categories(kinds: dict[tuple[date, str, int], CategoryFigures]) -> list[CategoryRevealRate]:
+    totals: dict[tuple[str, int], CategoryFigures] = defaultdict(CategoryFigures)
+    for (_day, category, severity), figures in kinds.items():
+        total = totals[(category, severity)]
+        total.items_decided += figures.items_decided
+        total.items_revealed += figures.items_revealed
+        total.reveals += figures.reveals
+        total.exposure_ms += figures.exposure_ms
+    return [
+        CategoryRevealRate(
+            category=category, severity=severity, items_decided=f.items_decided,
+            items_revealed=f.items_revealed, reveals=f.reveals, exposure_s=f.exposure_ms / 1000,
+            reveal_rate=f.items_revealed / f.items_decided if f.items_decided else None)
+        for (category, severity), f in sorted(totals.items())
+    ]
+
+
+def wellness_summary(db: Database, *, time_zone: str, days: int, until: date | None,
                      team: str | None) -> WellnessSummary:
+    """The report over everyone reads the kept per-day figures (`wellness_rollup`, brought
+    up to date first); over one team it groups that team's records directly."""
     until = until or today(time_zone)
     span = Range.of(time_zone, until - timedelta(days=days - 1), until)
-    reviewers = _reviewers(session, team)
-    only = list(reviewers) if team is not None else None  # no IN list for everyone
-    for (name, day), figures in reviewer_days(session, span, only).items():
+    if team is None:
+        refresh(db, span)
+    with db.session() as session:
+        sort_in_memory(session)
+        reviewers = _reviewers(session, team)
+        if team is None:
+            people, kinds = kept_reviewer_days(session, span), kept_categories(session, span)
+        else:
+            people = reviewer_days(session, span, list(reviewers))
+            kinds = category_figures(session, span, list(reviewers))
+    for (name, day), figures in people.items():
         if name in reviewers:
             reviewers[name].days[day] = figures
     rows = [reviewers[name].wire() for name in sorted(reviewers)]
@@ -152,16 +183,9 @@ def wellness_summary(session: Session, *, time_zone: str, days: int, until: date
             if team is None or member_of == team:
                 by_team[member_of].append(row)
     seconds = [row.exposure_s for row in rows]
-    categories = [
-        CategoryRevealRate(
-            category=category, severity=severity, items_decided=f.items_decided,
-            items_revealed=f.items_revealed, reveals=f.reveals, exposure_s=f.exposure_ms / 1000,
-            reveal_rate=f.items_revealed / f.items_decided if f.items_decided else None)
-        for (category, severity), f in sorted(category_figures(session, span, only).items())
-    ]
     return WellnessSummary(
         time_zone=time_zone, since=span.since, until=span.until, team=team,
         near_cap_share=NEAR_CAP_SHARE, exposure_s_p50=percentile(seconds, 0.5),
         exposure_s_p90=percentile(seconds, 0.9), reviewers=rows,
         teams=[_team_row(name, members) for name, members in sorted(by_team.items())],
-        days=_day_rows(span, reviewers), categories=categories)
+        days=_day_rows(span, reviewers), categories=_categories(kinds))

@@ -125,8 +125,9 @@ def test_report_figures_match_the_hand_computed_fixture(berlin: Harness) -> None
     rates = {(c["category"], c["severity"]): (c["items_decided"], c["items_revealed"],
                                               c["reveals"], c["exposure_s"], c["reveal_rate"])
              for c in report["categories"]}
+    # (reviewer, item) pairs count once per day: r1 revealed q-000 on the 25th and the 26th
     assert rates == {
-        ("test", 0): (1, 1, 2, 90, 1.0),
+        ("test", 0): (1, 2, 2, 90, 2.0),
         ("test", 1): (2, 1, 1, 200, 0.5),
         ("test", 2): (1, 0, 0, 0, 0.0),
         ("test", 3): (1, 1, 2, 1000, 1.0),
@@ -154,3 +155,19 @@ def test_report_for_one_team_and_per_day_rows(berlin: Harness) -> None:
     assert ("r1", "2026-10-24") in {(r["reviewer"], r["day"]) for r in everything}
     assert h.http.get("/wellness/summary?days=0", headers=coordinator).status_code == 422
     assert h.http.get("/wellness/summary", headers=h.user("r9")).status_code == 403
+
+
+def test_a_record_arriving_later_updates_the_kept_figures(berlin: Harness) -> None:
+    h = berlin
+    coordinator = _fixture(h)
+    path = "/wellness/summary?days=3&until=2026-10-27"
+    before = {r["reviewer"]: r for r in h.http.get(path, headers=coordinator).json()["reviewers"]}
+    assert before["r3"]["exposure_s"] == 0
+    with h.db.writer() as session:  # synced late: an old day, received now
+        session.add(ExposureRecord(
+            entry_id=str(uuid.uuid4()), reviewer="r3", item_id="q-002", category="test",
+            severity=2, mode="hold", started_at=utc("2026-10-26 12:00"), duration_ms=45_000,
+            received_at=datetime.now(UTC)))
+    after = h.http.get(path, headers=coordinator).json()
+    assert {r["reviewer"]: r["exposure_s"] for r in after["reviewers"]}["r3"] == 45
+    assert after["exposure_s_p50"] == pytest.approx(145)  # 45, 90, 200, 1000 -> 145
