@@ -62,6 +62,8 @@ class WorkspaceEntry(Protocol):
 
 WORKSPACES: tuple[Workspace, ...] = (
     Workspace("review", "Review", "reviewer", "ui.review.entry:ReviewWorkspace"),
+    Workspace("wellness", "Wellness console", "wellness",
+              "ui.coordinator.entry:CoordinatorWorkspace"),
 )
 
 

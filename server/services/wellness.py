@@ -1,5 +1,5 @@
 """Wellness policies by scope (`default`, `team:<name>`, `user:<name>`), combined strictest
-wins (`wellness.policy_layers`), and their audit trail. Never any content.
+wins (`reviewer.protocol`, policy layers), and their audit trail. Never any content.
 
 A stored policy holds only the fields its scope sets, so a team policy that sets a cap
 says nothing about blur. Every change is written to the audit table in the same
@@ -16,17 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import (
+    DEFAULT_SCOPE,
     EffectivePolicy,
+    EffectivePolicyLayers,
     PolicyChange,
     PolicyChanges,
+    PolicyLayer,
     UserPublic,
     WellnessPolicies,
     WellnessPolicy,
     WellnessPolicyStored,
+    merge_policy_layers,
 )
 from server.errors import ApiError
 from server.models import PolicyChangeRecord, PolicyRecord, User, utcnow
-from wellness.policy_layers import DEFAULT_SCOPE, Effective, PolicyLayer, merge
 
 _SCOPE = re.compile(r"^(default|(team|user):[A-Za-z0-9_.\-]{1,64})$")
 MAX_CHANGES = 1000
@@ -45,15 +48,17 @@ def scopes_of(username: str, teams: list[str]) -> list[str]:
 
 
 def merge_stored(stored: Mapping[str, Mapping[str, Any]], username: str,
-                 teams: list[str]) -> Effective:
+                 teams: list[str]) -> EffectivePolicyLayers:
     """The effective policy of a reviewer from `stored` (scope -> the fields it sets)."""
     default = stored.get(DEFAULT_SCOPE)
     tighter = [PolicyLayer(scope, stored[scope]) for scope in scopes_of(username, teams)[1:]
                if scope in stored]
-    return merge(PolicyLayer(DEFAULT_SCOPE, default) if default is not None else None, tighter)
+    base = PolicyLayer(DEFAULT_SCOPE, default) if default is not None else None
+    return merge_policy_layers(base, tighter)
 
 
-def effective_for(session: Session, username: str, teams: list[str]) -> tuple[Effective, str]:
+def effective_for(session: Session, username: str,
+                  teams: list[str]) -> tuple[EffectivePolicyLayers, str]:
     """The policy in force and the most specific scope that has a policy for the caller."""
     scopes = scopes_of(username, teams)
     records = session.scalars(select(PolicyRecord).where(PolicyRecord.scope.in_(scopes)))

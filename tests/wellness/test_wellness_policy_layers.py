@@ -6,16 +6,16 @@ from typing import Any
 
 import pytest
 
-from reviewer.protocol import WellnessPolicy
-from wellness.policy_layers import (
+from reviewer.protocol import (
     BUILT_IN,
     COMPOUND,
     PREFERENCES,
     STRICTER,
     PolicyLayer,
-    merge,
-    tighten,
+    WellnessPolicy,
 )
+from reviewer.protocol import merge_policy_layers as merge
+from reviewer.protocol import tighten_policy as tighten
 
 D, T, U = "default", "team:a", "user:alice"
 

@@ -6,6 +6,8 @@ client. Ctrl+1..3 switch tabs; each tab's keys are listed in its module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
@@ -19,11 +21,13 @@ from ui.workers import Workers
 
 class CoordinatorConsole(QWidget):
     def __init__(self, service: CoordinatorService, workers: Workers,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 on_auth_expired: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("coordinator-console")
         self.message = QLabel(self)
-        background = Background(workers, lambda text, _error: self.message.setText(text))
+        background = Background(workers, lambda text, _error: self.message.setText(text),
+                                on_auth_expired)
         self.policies = PoliciesPanel(service, background, self)
         self.effective = EffectiveView(service, background, self)
         self.report = ReportView(service, background, self)
