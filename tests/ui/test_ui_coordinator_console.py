@@ -71,9 +71,18 @@ def test_console_requests_no_media_item_text_or_item_ids(qtbot: Any, console: An
     _edit(qtbot, console, "team:vendor-a", {"daily_item_cap": 300})
     qtbot.waitUntil(lambda: "Saved" in console.policies.status.text(), timeout=15000)
     qtbot.waitUntil(lambda: console.policies.current_scope() == "team:vendor-a", timeout=15000)
-    console.effective.username.setText("demo")
-    qtbot.keyClick(console.effective.username, "\r")
+    table = console.report.reviewers  # Enter on a reviewer's row: their effective policy
+    console.tabs.setCurrentWidget(console.report)
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "demo")
+    table.setCurrentCell(row, 0)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: console.effective.table.rowCount() > 0, timeout=15000)
+    assert console.tabs.currentWidget() is console.effective
+    assert console.effective.username.text() == "demo"
+    sources = {console.effective.table.item(r, 0).text(): console.effective.table.item(r, 2)
+               .text() for r in range(console.effective.table.rowCount())}
+    assert sources["daily_item_cap"] == "team:vendor-a"  # demo is in vendor-a
     console.report.export_to(tmp_path)
     qtbot.waitUntil(lambda: "Exported" in console.report.status.text(), timeout=15000)
     assert len(list(tmp_path.glob("*.csv"))) == 4

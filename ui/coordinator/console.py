@@ -35,12 +35,19 @@ class CoordinatorConsole(QWidget):
         self.tabs.addTab(self.policies, "&Policies")
         self.tabs.addTab(self.effective, "&Effective policy")
         self.tabs.addTab(self.report, "Re&port")
+        self.report.reviewer_chosen.connect(self.show_effective)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         for n in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self,
                       lambda n=n: self.tabs.setCurrentIndex(n))
+
+    def show_effective(self, username: str) -> None:
+        """The effective policy of `username` (Enter on a reviewer's row of the report)."""
+        self.tabs.setCurrentWidget(self.effective)
+        self.effective.username.setText(username)
+        self.effective.show_reviewer()
 
     def start(self) -> None:
         """Load the policies and the report (in the background)."""

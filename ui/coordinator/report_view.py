@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from reviewer.coordinator import CoordinatorService
 from reviewer.coordinator_csv import (
     CATEGORY_COLUMNS,
+    DAY_COLUMNS,
     REVIEWER_COLUMNS,
     TEAM_COLUMNS,
     summary_tables,
@@ -38,6 +39,8 @@ from ui.coordinator.background import Background
 
 RANGES = (("Last 7 days", 7), ("Last 30 days", 30), ("Today", 1))
 BINS = 12
+TREND_TEAMS = 8
+"""Teams drawn as their own line in the trend (the all-reviewers line is always drawn)."""
 
 
 def _fill(table: QTableWidget, columns: tuple[str, ...], rows: list[dict[str, object]]) -> None:
@@ -69,6 +72,10 @@ def _table(parent: QWidget, name: str) -> QTableWidget:
 
 
 class ReportView(QWidget):
+    """Enter on a reviewer's row asks for their effective policy (`reviewer_chosen`)."""
+
+    reviewer_chosen = Signal(str)
+
     def __init__(self, service: CoordinatorService, background: Background,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,9 +90,12 @@ class ReportView(QWidget):
         self.reviewers = _table(self, "reviewers")
         self.teams = _table(self, "teams")
         self.categories = _table(self, "categories")
+        self.days = _table(self, "days")
         self.trend = pg.PlotWidget(self, title="Unprotected seconds per day")
         self.spread = pg.PlotWidget(self, title="Reviewers by unprotected seconds")
         self._build()
+        self.reviewers.itemActivated.connect(
+            lambda item: self.reviewer_chosen.emit(self.reviewers.item(item.row(), 0).text()))
         self.team.returnPressed.connect(self.refresh)
         self.range.activated.connect(lambda _index: self.refresh())
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh,
@@ -107,6 +117,7 @@ class ReportView(QWidget):
         tables.addTab(self.reviewers, "Re&viewers")
         tables.addTab(self.teams, "Tea&ms")
         tables.addTab(self.categories, "&Categories")
+        tables.addTab(self.days, "&Days")
         charts = QSplitter(Qt.Orientation.Horizontal, self)
         charts.addWidget(self.trend)
         charts.addWidget(self.spread)
@@ -130,6 +141,7 @@ class ReportView(QWidget):
         _fill(self.reviewers, REVIEWER_COLUMNS, [r.model_dump() for r in summary.reviewers])
         _fill(self.teams, TEAM_COLUMNS, [t.model_dump() for t in summary.teams])
         _fill(self.categories, CATEGORY_COLUMNS, [c.model_dump() for c in summary.categories])
+        _fill(self.days, DAY_COLUMNS, [d.model_dump() for d in summary.days])
         self._draw(summary)
         over = sum(r.cap_status == "over" for r in summary.reviewers)
         near = sum(r.cap_status == "near" for r in summary.reviewers)
@@ -142,7 +154,14 @@ class ReportView(QWidget):
     def _draw(self, summary: WellnessSummary) -> None:
         days = [d for d in summary.days if d.team is None]
         self.trend.clear()
-        self.trend.plot(list(range(len(days))), [d.exposure_s for d in days], symbol="o")
+        self.trend.addLegend()
+        self.trend.plot(list(range(len(days))), [d.exposure_s for d in days], symbol="o",
+                        name="all reviewers", pen=pg.mkPen(width=2))
+        teams = sorted({d.team for d in summary.days if d.team is not None})[:TREND_TEAMS]
+        for n, team in enumerate(teams):
+            line = [d.exposure_s for d in summary.days if d.team == team]
+            self.trend.plot(list(range(len(line))), line, name=team,
+                            pen=pg.mkPen(pg.intColor(n, hues=max(len(teams), 1))))
         step = max(1, len(days) // 7)
         self.trend.getAxis("bottom").setTicks(
             [[(n, d.day.strftime("%d %b")) for n, d in enumerate(days)][::step]])
