@@ -115,14 +115,13 @@ def refresh(db: Database, span: Range) -> int:
 
 def kept_reviewer_days(session: Session, span: Range) -> dict[tuple[str, date], DayFigures]:
     """(reviewer, day) -> figures of every reviewer, from the kept rows."""
-    query = select(WellnessDayRecord).where(
-        WellnessDayRecord.time_zone == span.time_zone,
-        WellnessDayRecord.day.between(span.since, span.until))
-    found: dict[tuple[str, date], DayFigures] = {}
-    for row in session.execute(query.with_only_columns(*_columns(WellnessDayRecord))):
-        found[(row.reviewer, as_date(row.day))] = DayFigures(
-            row.exposure_ms, row.reveals, row.items_decided, row.breaks_due, row.breaks_taken)
-    return found
+    kept = WellnessDayRecord
+    query = select(kept.reviewer, kept.day, kept.exposure_ms, kept.reveals, kept.items_decided,
+                   kept.breaks_due, kept.breaks_taken).where(
+        kept.time_zone == span.time_zone, kept.day.between(span.since, span.until))
+    return {(who, on if isinstance(on, date) else as_date(on)):
+            DayFigures(ms, reveals, items, due, taken)
+            for who, on, ms, reveals, items, due, taken in session.execute(query)}
 
 
 def kept_categories(session: Session, span: Range) -> dict[tuple[date, str, int], CategoryFigures]:
