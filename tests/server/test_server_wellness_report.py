@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from server_harness import Harness
 
+from server.config import ServerSettings
 from server.embedded import EmbeddedServer
 from server.models import BreakRecord, DecisionRecord, ExposureRecord
 
@@ -151,6 +152,9 @@ def test_report_for_one_team_and_per_day_rows(berlin: Harness) -> None:
         ("r1", "2026-10-25", 3, 1, 30_000, 0), ("r1", "2026-10-26", 0, 1, 60_000, 0),
         ("r2", "2026-10-27", 2, 1, 200_000, 1), ("r3", "2026-10-26", 1, 0, 0, None),
         ("r4", "2026-10-26", 0, 2, 1_000_000, 3)]
+    r1 = h.user("r1")  # clients are told the zone their daily caps count in
+    assert h.http.get("/policy", headers=r1).json()["time_zone"] == ZONE
+    assert h.http.get("/wellness/effective/r1", headers=coordinator).json()["time_zone"] == ZONE
     everything = h.http.get("/wellness/report", headers=coordinator).json()["rows"]
     assert ("r1", "2026-10-24") in {(r["reviewer"], r["day"]) for r in everything}
     assert h.http.get("/wellness/summary?days=0", headers=coordinator).status_code == 422
@@ -171,3 +175,8 @@ def test_a_record_arriving_later_updates_the_kept_figures(berlin: Harness) -> No
     after = h.http.get(path, headers=coordinator).json()
     assert {r["reviewer"]: r["exposure_s"] for r in after["reviewers"]}["r3"] == 45
     assert after["exposure_s_p50"] == pytest.approx(145)  # 45, 90, 200, 1000 -> 145
+
+
+def test_an_unknown_time_zone_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        ServerSettings(db_url="sqlite://", data_dir=tmp_path, time_zone="Mars/Olympus")

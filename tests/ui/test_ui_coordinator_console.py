@@ -83,6 +83,12 @@ def test_console_requests_no_media_item_text_or_item_ids(qtbot: Any, console: An
     sources = {console.effective.table.item(r, 0).text(): console.effective.table.item(r, 2)
                .text() for r in range(console.effective.table.rowCount())}
     assert sources["daily_item_cap"] == "team:vendor-a"  # demo is in vendor-a
+    panel = console.policies  # Ctrl+Delete removes the chosen scope's policy
+    console.tabs.setCurrentWidget(panel)
+    panel.scopes.setFocus()
+    qtbot.keyClick(panel.scopes, Qt.Key.Key_Delete, modifier=Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Deleted" in panel.status.text(), timeout=15000)
+    qtbot.waitUntil(lambda: panel.scopes.count() == 0, timeout=15000)
     console.report.export_to(tmp_path)
     qtbot.waitUntil(lambda: "Exported" in console.report.status.text(), timeout=15000)
     assert len(list(tmp_path.glob("*.csv"))) == 4
