@@ -34,7 +34,6 @@ from server.services.wellness_report import (
     DayFigures,
     Range,
     category_figures,
-    reviewer_days,
     sort_in_memory,
 )
 from server.services.wellness_rollup import kept_categories, kept_reviewer_days, refresh
@@ -159,19 +158,19 @@ def _categories(kinds: dict[tuple[date, str, int], CategoryFigures]) -> list[Cat
 
 def wellness_summary(db: Database, *, time_zone: str, days: int, until: date | None,
                      team: str | None) -> WellnessSummary:
-    """The report over everyone reads the kept per-day figures (`wellness_rollup`, brought
-    up to date first); over one team it groups that team's records directly."""
+    """Reads the kept per-day figures (`wellness_rollup`, brought up to date first); the
+    categories of one team are grouped from that team's records directly (the kept ones
+    are over everyone)."""
     until = until or today(time_zone)
     span = Range.of(time_zone, until - timedelta(days=days - 1), until)
-    if team is None:
-        refresh(db, span)
+    refresh(db, span)
     with db.session() as session:
         sort_in_memory(session)
         reviewers = _reviewers(session, team)
+        people = kept_reviewer_days(session, span)
         if team is None:
-            people, kinds = kept_reviewer_days(session, span), kept_categories(session, span)
+            kinds = kept_categories(session, span)
         else:
-            people = reviewer_days(session, span, list(reviewers))
             kinds = category_figures(session, span, list(reviewers))
     for (name, day), figures in people.items():
         if name in reviewers:
