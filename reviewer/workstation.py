@@ -17,6 +17,7 @@ from offline_cache.vault import MediaVault
 from reviewer.api import ApiClient, normalize_server_url
 from reviewer.clock import as_utc, utc_now
 from reviewer.connectivity import Connectivity, InFlight
+from reviewer.coordinator import CoordinatorService
 from reviewer.errors import NotLoggedIn, ServerUnavailable
 from reviewer.protocol import (
     ESCALATE,
@@ -169,6 +170,11 @@ class Workstation:
 
     def queues(self) -> list[QueuePublic]:
         return self._require_api().queues().data
+
+    def coordinator(self) -> CoordinatorService:
+        """The wellness coordinator's service: given the API client and nothing else (no
+        store, no vault), so the console it serves cannot reach content."""
+        return CoordinatorService(self._require_api())
 
     def _refresh_policy(self, *, fallback: bool = True) -> PolicyReply | None:
         """Fetch the policy in force and cache it; offline, the cached one (or None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -13,6 +15,11 @@ APP_DIR_NAME = "reviewer-server"
 ONE_MIB = 1024 * 1024
 DEFAULT_BUSY_TIMEOUT = 15.0
 """Seconds a SQLite connection waits for the write lock before giving up (503 `busy`)."""
+TIME_ZONE_ENV = "REVIEWER_SERVER_TIME_ZONE"
+
+
+def _time_zone_from_env() -> str:
+    return os.environ.get(TIME_ZONE_ENV, "UTC")
 
 
 def default_data_dir() -> Path:
@@ -43,6 +50,17 @@ class ServerSettings:
     max_ingest_bytes: int = (MAX_MEDIA_BYTES * 4) // 3 + ONE_MIB
     db_busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     """Seconds to wait for a database lock before answering 503 `busy` (SQLite)."""
+    time_zone: str = field(default_factory=_time_zone_from_env)
+    """The calendar days of the daily caps and the wellness report (an IANA name such as
+    `Europe/Berlin`; `REVIEWER_SERVER_TIME_ZONE`, default UTC). Clients get it with the
+    policy so they count the same day as the server."""
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {self.time_zone!r}: use an IANA name "
+                             "such as UTC or Europe/Berlin") from exc
 
     @property
     def media_dir(self) -> Path:

@@ -63,6 +63,8 @@ class WorkspaceEntry(Protocol):
 WORKSPACES: tuple[Workspace, ...] = (
     Workspace("review", "Review", "reviewer", "ui.review.entry:ReviewWorkspace"),
     Workspace("quality", "Quality review", "qa_lead", "ui.qa.entry:QualityWorkspace"),
+    Workspace("wellness", "Wellness console", "wellness",
+              "ui.coordinator.entry:CoordinatorWorkspace"),
 )
 
 

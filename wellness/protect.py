@@ -2,9 +2,10 @@
 
 `prepare_image` is the one entry point the client uses: it decodes untrusted bytes at
 the scale of the view (see `wellness.decode`), then produces the protected rendering
-(greyscale, Gaussian blur scaled to the displayed size, optional pixelation) and the
-revealed rendering, both already the size they will be painted. The protected image
-never carries original pixels. Runs on worker threads only, never on the GUI thread.
+(greyscale, Gaussian blur scaled to the displayed size, optional pixelation, or at the
+`warning` level a plain card; see `wellness.protection` for the ladder) and the revealed
+rendering, both already the size they will be painted. The protected image never
+carries original pixels. Runs on worker threads only, never on the GUI thread.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, UnidentifiedImageErro
 
 from reviewer.protocol import WellnessPolicy
 from wellness.decode import MIME_FORMATS, MediaError, decode_for_view, decode_full
+from wellness.protection import Protection, protection_for
 
 __all__ = [
     "MediaError",
@@ -26,11 +28,15 @@ __all__ = [
     "naive_protect",
     "prepare_image",
     "protect",
+    "protect_with",
+    "warning_card",
 ]
 
 # Even a thumbnail gets a blur that hides detail.
 MIN_SIGMA = 2.0
 MASK_CHAR = "\u2588"
+CARD_COLOUR = (46, 48, 54)
+CARD_EDGE = (90, 94, 104)
 _MIME_BY_FORMAT = {fmt: mime for mime, fmt in MIME_FORMATS.items()}
 
 
@@ -49,38 +55,63 @@ def prepare_image(
     target: tuple[int, int],
     policy: WellnessPolicy,
     severity: int,
+    category: str | None = None,
 ) -> PreparedImage:
     """Decode untrusted bytes to fit `target` and protect them; raises MediaError."""
     revealed, source_size = decode_for_view(data, declared_mime, target)
     return PreparedImage(
-        protected=protect(revealed, policy, severity),
+        protected=protect(revealed, policy, severity, category),
         revealed=revealed,
         source_size=source_size,
     )
 
 
-def blur_sigma(size: tuple[int, int], policy: WellnessPolicy, severity: int) -> float:
-    """Blur strength in pixels: a share of the displayed short edge, more for severity 3."""
-    sigma = policy.blur_sigma_pct / 100.0 * min(size)
-    if severity >= 3:
-        sigma *= policy.severity3_blur_factor
-    return max(sigma, MIN_SIGMA)
+def blur_sigma(size: tuple[int, int], policy: WellnessPolicy, severity: int,
+               category: str | None = None) -> float:
+    """Blur strength in pixels: a share of the displayed short edge, by the item's level
+    on the ladder (by default more for severity 3); 0 for `none` and `warning`."""
+    return _sigma(size, protection_for(policy, category, severity))
 
 
-def protect(img: Image.Image, policy: WellnessPolicy, severity: int) -> Image.Image:
+def _sigma(size: tuple[int, int], protection: Protection) -> float:
+    if protection.sigma_pct <= 0:
+        return 0.0
+    return max(protection.sigma_pct / 100.0 * min(size), MIN_SIGMA)
+
+
+def protect(img: Image.Image, policy: WellnessPolicy, severity: int,
+            category: str | None = None) -> Image.Image:
     """The protected rendering of an already downscaled image, as a new RGB image.
 
     Blur is computed on the image as displayed, so its strength looks the same whatever
     the source resolution. The result is guaranteed to differ from the input.
     """
+    return protect_with(img, protection_for(policy, category, severity))
+
+
+def protect_with(img: Image.Image, protection: Protection) -> Image.Image:
+    """`protect` for an already chosen protection (see `wellness.protection`)."""
     source = img if img.mode == "RGB" else img.convert("RGB")
-    work = source.convert("L") if policy.greyscale else source
-    sigma = blur_sigma(work.size, policy, severity)
-    work = gaussian_blur(work, sigma)
-    if policy.pixelate:
+    if protection.shows_nothing:
+        return _ensure_differs(warning_card(source.size), source)
+    work = source.convert("L") if protection.greyscale else source
+    sigma = _sigma(work.size, protection)
+    if sigma > 0:
+        work = gaussian_blur(work, sigma)
+    if protection.pixelate:
         work = pixelate(work, block=max(2, round(sigma)))
     protected = work.convert("RGB") if work.mode != "RGB" else work
     return _ensure_differs(protected, source)
+
+
+def warning_card(size: tuple[int, int]) -> Image.Image:
+    """The `warning` level: a plain card made from the size alone, nothing of the item."""
+    card = Image.new("RGB", size, CARD_COLOUR)
+    width, height = size
+    if width > 8 and height > 8:
+        ImageDraw.Draw(card).rectangle([2, 2, width - 3, height - 3], outline=CARD_EDGE,
+                                       width=2)
+    return card
 
 
 def gaussian_blur(img: Image.Image, sigma: float) -> Image.Image:

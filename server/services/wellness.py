@@ -1,109 +1,142 @@
-"""Wellness policy by scope (user beats team beats default), the exposure ledger the
-clients sync (idempotent by entry id), and the aggregate report. Never any content.
+"""Wellness policies by scope (`default`, `team:<name>`, `user:<name>`), combined strictest
+wins (`reviewer.protocol`, policy layers), and their audit trail. Never any content.
+
+A stored policy holds only the fields its scope sets, so a team policy that sets a cap
+says nothing about blur. Every change is written to the audit table in the same
+transaction as the change itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from datetime import date, datetime
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import (
-    ExposureBatch,
-    ExposureResults,
+    DEFAULT_SCOPE,
+    EffectivePolicy,
+    EffectivePolicyLayers,
+    PolicyChange,
+    PolicyChanges,
+    PolicyLayer,
     UserPublic,
+    WellnessPolicies,
     WellnessPolicy,
-    WellnessReport,
-    WellnessReportRow,
+    WellnessPolicyStored,
+    merge_policy_layers,
 )
-from server.db import Database
 from server.errors import ApiError
-from server.models import DecisionRecord, ExposureRecord, PolicyRecord
+from server.models import PolicyChangeRecord, PolicyRecord, User, utcnow
 
 _SCOPE = re.compile(r"^(default|(team|user):[A-Za-z0-9_.\-]{1,64})$")
+MAX_CHANGES = 1000
 
 
 def check_scope(scope: str) -> str:
     if not _SCOPE.match(scope):
         raise ApiError(422, "invalid_scope",
-                       "A scope is `default`, `team:<name>` or `user:<name>`.")
+                       "scope: a scope is `default`, `team:<name>` or `user:<name>`.")
     return scope
 
 
+def scopes_of(username: str, teams: list[str]) -> list[str]:
+    """The scopes that apply to a reviewer, loosest first."""
+    return [DEFAULT_SCOPE, *(f"team:{team}" for team in teams), f"user:{username}"]
+
+
+def merge_stored(stored: Mapping[str, Mapping[str, Any]], username: str,
+                 teams: list[str]) -> EffectivePolicyLayers:
+    """The effective policy of a reviewer from `stored` (scope -> the fields it sets)."""
+    default = stored.get(DEFAULT_SCOPE)
+    tighter = [PolicyLayer(scope, stored[scope]) for scope in scopes_of(username, teams)[1:]
+               if scope in stored]
+    base = PolicyLayer(DEFAULT_SCOPE, default) if default is not None else None
+    return merge_policy_layers(base, tighter)
+
+
+def effective_for(session: Session, username: str,
+                  teams: list[str]) -> tuple[EffectivePolicyLayers, str]:
+    """The policy in force and the most specific scope that has a policy for the caller."""
+    scopes = scopes_of(username, teams)
+    records = session.scalars(select(PolicyRecord).where(PolicyRecord.scope.in_(scopes)))
+    stored = {record.scope: record.policy for record in records}
+    most_specific = next((s for s in reversed(scopes) if s in stored), DEFAULT_SCOPE)
+    return merge_stored(stored, username, teams), most_specific
+
+
 def policy_for(session: Session, user: UserPublic) -> tuple[WellnessPolicy, str]:
-    """The policy in force for `user` and the scope it came from."""
-    scopes = [f"user:{user.username}", *(f"team:{team}" for team in user.teams), "default"]
-    for scope in scopes:
-        record = session.get(PolicyRecord, scope)
-        if record is not None:
-            return WellnessPolicy.model_validate(record.policy), scope
-    return WellnessPolicy(), "default"
+    """The policy in force for `user` and the most specific scope that shaped it."""
+    effective, scope = effective_for(session, user.username, user.teams)
+    return effective.policy, scope
 
 
-def store_policy(session: Session, scope: str, policy: WellnessPolicy) -> None:
+def effective_of(session: Session, username: str, time_zone: str) -> EffectivePolicy:
+    user = session.get(User, username)
+    if user is None:
+        raise ApiError(404, "not_found", f"There is no user named {username}.")
+    effective, _scope = effective_for(session, user.username, list(user.teams))
+    return EffectivePolicy(username=user.username, teams=user.teams, policy=effective.policy,
+                           sources=effective.sources, time_zone=time_zone)
+
+
+def _wire(record: PolicyRecord) -> WellnessPolicyStored:
+    return WellnessPolicyStored(
+        scope=record.scope, policy=WellnessPolicy.model_validate(record.policy),
+        set_fields=sorted(record.policy), updated_at=record.updated_at,
+        updated_by=record.updated_by)
+
+
+def list_policies(session: Session) -> WellnessPolicies:
+    records = session.scalars(select(PolicyRecord).order_by(PolicyRecord.scope)).all()
+    return WellnessPolicies(data=[_wire(r) for r in records], count=len(records))
+
+
+def read_policy(session: Session, scope: str) -> WellnessPolicyStored:
     record = session.get(PolicyRecord, check_scope(scope))
     if record is None:
-        session.add(PolicyRecord(scope=scope, policy=policy.model_dump()))
+        raise ApiError(404, "not_found", f"No policy is stored for {scope}.")
+    return _wire(record)
+
+
+def _check_target(session: Session, scope: str) -> None:
+    if scope.startswith("user:") and session.get(User, scope[5:]) is None:
+        raise ApiError(422, "invalid_scope", f"scope: there is no user named {scope[5:]}.")
+
+
+def store_policy(session: Session, scope: str, policy: WellnessPolicy,
+                 who: str = "") -> WellnessPolicyStored:
+    """Store what `policy` sets for `scope` (its unset fields stay out of the layer)."""
+    _check_target(session, check_scope(scope))
+    settings = policy.model_dump(mode="json", exclude_unset=True)
+    record = session.get(PolicyRecord, scope)
+    before = dict(record.policy) if record is not None else None
+    if record is None:
+        record = PolicyRecord(scope=scope, policy=settings, updated_by=who or None)
+        session.add(record)
     else:
-        record.policy = policy.model_dump()
+        record.policy, record.updated_by, record.updated_at = settings, who or None, utcnow()
+    session.add(PolicyChangeRecord(who=who or "?", scope=scope, before=before, after=settings))
+    session.flush()
+    return _wire(record)
 
 
-def record_exposure(db: Database, batch: ExposureBatch, reviewer: str) -> ExposureResults:
-    accepted = duplicate = 0
-    with db.writer() as session:
-        for entry in batch.entries:
-            if session.get(ExposureRecord, str(entry.entry_id)) is not None:
-                duplicate += 1
-                continue
-            try:
-                with session.begin_nested():
-                    session.add(ExposureRecord(
-                        entry_id=str(entry.entry_id), reviewer=reviewer, item_id=entry.item_id,
-                        category=entry.category, severity=entry.severity, mode=entry.mode,
-                        started_at=entry.started_at, duration_ms=entry.duration_ms,
-                    ))
-                accepted += 1
-            except IntegrityError:
-                duplicate += 1
-    return ExposureResults(accepted=accepted, duplicate=duplicate)
+def delete_policy(session: Session, scope: str, who: str) -> None:
+    record = session.get(PolicyRecord, check_scope(scope))
+    if record is None:
+        raise ApiError(404, "not_found", f"No policy is stored for {scope}.")
+    session.add(PolicyChangeRecord(who=who, scope=scope, before=dict(record.policy), after=None))
+    session.delete(record)
 
 
-def _in_range(day: date, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
-
-
-def _day(moment: datetime) -> date:
-    return moment.date()  # UTC day: the server has no reviewer time zone
-
-
-def wellness_report(session: Session, *, reviewer: str | None, since: date | None,
-                    until: date | None) -> WellnessReport:
-    rows: dict[tuple[str, date], dict[str, int]] = defaultdict(
-        lambda: {"decisions": 0, "reveals": 0, "reveal_ms": 0, "max_severity": -1})
-    exposure = select(ExposureRecord.reviewer, ExposureRecord.started_at,
-                      ExposureRecord.duration_ms, ExposureRecord.severity)
-    decisions = select(DecisionRecord.reviewer, DecisionRecord.decided_at)
-    if reviewer:
-        exposure = exposure.where(ExposureRecord.reviewer == reviewer)
-        decisions = decisions.where(DecisionRecord.reviewer == reviewer)
-    for who, started_at, duration_ms, severity in session.execute(exposure):
-        if _in_range(_day(started_at), since, until):
-            row = rows[(who, _day(started_at))]
-            row["reveals"] += 1
-            row["reveal_ms"] += duration_ms
-            row["max_severity"] = max(row["max_severity"], severity)
-    for who, decided_at in session.execute(decisions):
-        if _in_range(_day(decided_at), since, until):
-            rows[(who, _day(decided_at))]["decisions"] += 1
-    return WellnessReport(rows=[
-        WellnessReportRow(
-            reviewer=who, day=day, decisions=row["decisions"], reveals=row["reveals"],
-            reveal_ms=row["reveal_ms"],
-            max_severity_revealed=row["max_severity"] if row["max_severity"] >= 0 else None,
-        )
-        for (who, day), row in sorted(rows.items())
-    ])
+def policy_changes(session: Session, scope: str | None, limit: int) -> PolicyChanges:
+    """The newest changes first, of one scope or all."""
+    query = select(PolicyChangeRecord).order_by(PolicyChangeRecord.id.desc())
+    if scope:
+        query = query.where(PolicyChangeRecord.scope == check_scope(scope))
+    records = session.scalars(query.limit(min(limit, MAX_CHANGES))).all()
+    data = [PolicyChange(at=r.at, who=r.who, scope=r.scope, before=r.before, after=r.after)
+            for r in records]
+    return PolicyChanges(data=data, count=len(data))

@@ -61,6 +61,23 @@ def _exposure(_h: Harness, _headers: Headers, _role: str | None) -> Prepared:
     return ("/exposure", {"entries": [entry]})
 
 
+def _stored_policy(h: Harness, _headers: Headers, _role: str | None) -> Prepared:
+    h.http.put("/wellness/policies/team:vendor-a", headers=h.user(None, "wellness"),
+               json={"policy": {"pixelate": True}})
+    return ("/wellness/policies/team:vendor-a", None)
+
+
+def _effective(h: Harness, _headers: Headers, _role: str | None) -> Prepared:
+    h.user("alice", "reviewer")
+    return ("/wellness/effective/alice", None)
+
+
+def _breaks(_h: Harness, _headers: Headers, _role: str | None) -> Prepared:
+    entry = {"break_id": str(uuid.uuid4()), "due_at": datetime.now(UTC).isoformat(),
+             "taken_seconds": 600}
+    return ("/breaks", {"entries": [entry]})
+
+
 _verdict = {"verdicts": [{"verdict_id": str(uuid.uuid4()), "decision_id": str(uuid.uuid4()),
                           "action": "approve"}]}
 _item = {"queue": "q", "kind": "image", "media_base64": png_base64(), "mime": "image/png",
@@ -76,10 +93,17 @@ ROUTES = [
     Route("GET", "/media/{sha256}", ("reviewer", "qa_lead"), _media),
     Route("POST", "/decisions", ("reviewer",), _decisions),
     Route("GET", "/policy", ROLES, _static("/policy")),
-    Route("POST", "/exposure", ("reviewer",), _exposure),
+    Route("POST", "/exposure", ("reviewer", "qa_lead"), _exposure),
+    Route("POST", "/breaks", ("reviewer",), _breaks),
+    Route("GET", "/wellness/policies", ("wellness",), _static("/wellness/policies")),
+    Route("GET", "/wellness/policies/{scope}", ("wellness",), _stored_policy),
     Route("PUT", "/wellness/policies/{scope}", ("wellness",),
           _static("/wellness/policies/team:vendor-a", {"policy": {"pixelate": True}})),
+    Route("DELETE", "/wellness/policies/{scope}", ("wellness",), _stored_policy),
+    Route("GET", "/wellness/policy-changes", ("wellness",), _static("/wellness/policy-changes")),
+    Route("GET", "/wellness/effective/{username}", ("wellness",), _effective),
     Route("GET", "/wellness/report", ("wellness",), _static("/wellness/report")),
+    Route("GET", "/wellness/summary", ("wellness",), _static("/wellness/summary")),
     Route("GET", "/qa/decisions", ("qa_lead",), _static("/qa/decisions")),
     Route("POST", "/qa/verdicts", ("qa_lead",), _static("/qa/verdicts", _verdict)),
     Route("GET", "/qa/report", ("qa_lead",), _static("/qa/report")),

@@ -44,12 +44,13 @@ def test_exposure_is_idempotent_and_reported_without_content(harness: Harness) -
     entries = [_entry("q-000", 2, 1500), _entry("q-000", 3, 500)]
     first = h.http.post("/exposure", json={"entries": entries}, headers=alice).json()
     again = h.http.post("/exposure", json={"entries": entries}, headers=alice).json()
-    assert first == {"accepted": 2, "duplicate": 0}
-    assert again == {"accepted": 0, "duplicate": 2}
+    assert first == {"accepted": 2, "duplicate": 0, "rejected": 0}
+    assert again == {"accepted": 0, "duplicate": 2, "rejected": 0}
     rows = h.http.get("/wellness/report", headers=wellness).json()["rows"]
+    # the severity is the item's (q-000 is 0), not the one the entries claim
     assert rows == [{"reviewer": "alice", "day": datetime.now(UTC).date().isoformat(),
                      "decisions": 1, "reveals": 2, "reveal_ms": 2000,
-                     "max_severity_revealed": 3}]
+                     "max_severity_revealed": 0}]
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     later = h.http.get(f"/wellness/report?since={tomorrow}", headers=wellness).json()
     assert later["rows"] == []

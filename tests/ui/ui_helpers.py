@@ -88,14 +88,15 @@ def _token(client: httpx.Client, username: str) -> str:
     return reply.json()["access_token"]
 
 
-def set_wellness_policy(server: Any, reviewer: str = "demo", **caps: Any) -> None:
-    """PUT /wellness/policies/user:<reviewer> as the wellness coordinator."""
+def set_wellness_policy(server: Any, scope: str = "default", **caps: Any) -> None:
+    """PUT /wellness/policies/<scope> as the wellness coordinator. The default scope, since
+    a team's or reviewer's own policy may only tighten it (shorter breaks would not count)."""
     from reviewer.protocol import WellnessPolicy, WellnessPolicyPut
 
     body = WellnessPolicyPut(policy=WellnessPolicy(**caps)).model_dump(mode="json")
     with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as client:
         token = _token(client, "wellness")
-        reply = client.put(f"/wellness/policies/user:{reviewer}", json=body,
+        reply = client.put(f"/wellness/policies/{scope}", json=body,
                            headers={"Authorization": f"Bearer {token}"})
         reply.raise_for_status()
 

@@ -105,6 +105,7 @@ class DecoderProcess:
         target: tuple[int, int],
         policy: WellnessPolicy,
         severity: int,
+        category: str | None = None,
     ) -> PreparedImage:
         """[W] `prepare_image` in a child; raises MediaError, also when the child died.
 
@@ -112,7 +113,7 @@ class DecoderProcess:
         retried once in a fresh child: only an item that kills the decoder twice is
         blamed for it.
         """
-        args = (data, declared_mime, target, policy, severity)
+        args = (data, declared_mime, target, policy, severity, category)
         for attempt in (1, 2):
             pool = self._ensure_pool()
             try:

@@ -71,7 +71,8 @@ def prepare_view(
         data = content.media_bytes(item.id)
         shown = display_media(item)
         mime = shown.mime if shown else "application/octet-stream"
-        prepared = decoder.prepare(data, mime, size, content.policy, item.severity)
+        prepared = decoder.prepare(data, mime, size, content.policy, item.severity,
+                                   item.category)
     except MediaError as exc:
         view.error = exc.reason
         return view
