@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from offline_cache.records import CachedItem, OutboxEntry
@@ -29,7 +28,7 @@ from reviewer.builtin_actions import (
     item_state_after,
     with_builtin_actions,
 )
-from reviewer.clock import Clock, as_utc, monotonic, utc_now
+from reviewer.clock import Clock, monotonic, utc_now
 from reviewer.connectivity import Connectivity, InFlight
 from reviewer.decision_changes import counting_entry, replace_decision, withdraw_unsent
 from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
@@ -46,17 +45,10 @@ from reviewer.protocol import (
     Taxonomy,
     WellnessPolicy,
 )
+from reviewer.session_status import SessionStatus, session_status
 from reviewer.timeline import ItemTimeline
 from reviewer.undo_stack import Done, UndoStack
 from wellness.exposure import RevealDecision
-
-
-@dataclass(frozen=True)
-class SessionStatus:
-    online: bool
-    pending_sync: int
-    lease_seconds_left: int | None
-    items_left: int
 
 
 class ReviewSession:
@@ -318,15 +310,8 @@ class ReviewSession:
 
     def status(self) -> SessionStatus:
         """[W] What the status bar shows (reads the store: call it on the store worker)."""
-        leases, left = self._queue.lease_ids(), len(self._queue)
-        expiries = [as_utc(lease.expires_at) for lease in
-                    self.store.open_leases(self.queue, self.username)
-                    if lease.lease_id in leases]
-        seconds = (max(0, int((min(expiries) - utc_now()).total_seconds()))
-                   if expiries else None)
-        return SessionStatus(online=self._connectivity.online,
-                             pending_sync=self.store.outbox_count_pending(username=self.username),
-                             lease_seconds_left=seconds, items_left=left)
+        return session_status(self.store, self.queue, self.username, self._connectivity,
+                              self._queue.lease_ids(), len(self._queue))
 
     def close(self) -> None:
         """[G] End any reveal (the item leaves the screen)."""

@@ -1,0 +1,33 @@
+"""Leasing items, renewing and releasing leases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from reviewer.protocol.base import MAX_LEASE_ITEMS, Name, WireModel
+from reviewer.protocol.items import Item, Taxonomy
+
+
+class LeaseRequest(WireModel):
+    max_items: Annotated[int, Field(ge=1, le=MAX_LEASE_ITEMS)] = 20
+
+
+class LeaseReply(WireModel):
+    lease_id: Name
+    queue: Name
+    expires_at: datetime
+    taxonomy: Taxonomy
+    items: Annotated[list[Item], Field(max_length=MAX_LEASE_ITEMS)]
+
+
+class LeaseRenewed(WireModel):
+    lease_id: Name
+    expires_at: datetime
+
+
+class LeaseReleased(WireModel):
+    lease_id: Name
+    released: Annotated[int, Field(ge=0)]
