@@ -37,8 +37,9 @@ def test_a_key_held_two_seconds_auto_repeats(counter: QtChild, keyboard: KeyDriv
     keyboard.hold("3", 2.0)
     three = counted(counter, keyboard)["3"]
     assert three["press"] >= 10  # one physical press, many presses from auto-repeat
-    assert three.get("press_repeat", 0) >= 1  # ... which Qt flags, in part at least
-    assert three["press"] - three["release"] in (0, 1)
+    # ... each with its release, as X11 sends them; Qt flags some, all or none of them as
+    # auto-repeat (seen: 41, 12 and 0 of 50), which is why the app cannot trust the flag.
+    assert three["release"] == three["press"]
 
 
 def test_quick_separate_presses_arrive_as_separate_presses(

@@ -75,7 +75,7 @@ def start_x_server(timeout: float = 20.0) -> XServer:
     read_end, write_end = os.pipe()
     command = ["Xvfb", "-displayfd", str(write_end), "-screen", "0", SCREEN, "-nolisten",
                "tcp", "-ardelay", str(REPEAT_DELAY_MS), "-arinterval",
-               str(REPEAT_INTERVAL_MS), "r"]
+               str(REPEAT_INTERVAL_MS), "r", "-noreset"]
     process = subprocess.Popen(command, pass_fds=(write_end,), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     os.close(write_end)
