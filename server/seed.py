@@ -90,15 +90,20 @@ def _seed_users(db: Database, db_url: str, passwords: dict[str, str] | None,
             summary.passwords[username] = given
 
 
+CACHED_PIXELS = 1_000_000
+"""Pictures up to this size are kept in memory once made (a few MB in all): the test
+suite seeds many servers in one process, always with the same small pictures."""
+
+
 @functools.lru_cache(maxsize=64)
 def _small_picture(size: ImageSize, seed: int, caption: str) -> bytes:
-    """The file of a small picture, kept for the process: tests seed many servers."""
+    """The file of a small picture, made once per process."""
     return encode_scene(scene_image(size[0], size[1], seed, caption), size[2], size[3])
 
 
 def _picture(size: ImageSize, seed: int, caption: str) -> bytes:
     width, height, fmt, orientation = size
-    if width * height <= 1_000_000:
+    if width * height <= CACHED_PIXELS:
         return _small_picture(size, seed, caption)
     return encode_scene(scene_image(width, height, seed, caption), fmt, orientation)
 
@@ -172,7 +177,7 @@ def _item_fields(store: MediaStore, plan: QueuePlan, spec: dict[str, object]
         turned = f", EXIF orientation {orientation}" if orientation != 1 else ""
         context["description"] = f"{describe_scene(seed)}; {width}x{height} {fmt}{turned}"
     else:
-        language = language_for(n + len(plan.name))  # each queue meets every language
+        language = language_for(n + len(plan.name))  # queues start at different languages
         text = synthetic_post(zlib.crc32(f"{plan.name}:{n}".encode()), language,
                               promo=plan.name == "spam", min_chars=text_length(n))
         context["language"] = language.code
