@@ -195,9 +195,9 @@ def review_loop(app: Any, window: Any, count: int) -> tuple[list[float], int]:
     for _ in range(count):
         if not pump_until(lambda: window.state == "question", 60):
             break
-        if not window.session.upcoming(1) and window._filling:
+        if not window.session.upcoming(1) and window.filling:
             stalls += 1  # the reviewer outran the batch download: wait for it, not measured
-            pump_until(lambda: bool(window.session.upcoming(1)) or not window._filling, 60)
+            pump_until(lambda: bool(window.session.upcoming(1)) or not window.filling, 60)
         upcoming = window.session.upcoming(1)
         size = window.view.target_size()
         if upcoming and not pump_until(
@@ -275,15 +275,15 @@ def main(argv: list[str] | None = None) -> int:
           f"in {time.monotonic() - started:.1f} s")
 
     from reviewer.workstation import Workstation
-    from ui.review_window import ReviewWindow
+    from ui.review.window import ReviewWindow
     from ui.workers import Workers
 
     workstation = Workstation.open()
     workstation.login(server.url, "demo", PASSWORDS["demo"])
     session = workstation.start_review(QUEUE)
     workers = Workers()
-    prep_ms = time_calls(workers.decoder, "prepare")
     window = ReviewWindow(workstation, session, workers, workstation.sync_loop)
+    prep_ms = time_calls(window.preparer.decoder, "prepare")
     decide_ms = time_calls(session, "decide")
     commit_ms = time_calls(session.store, "outbox_add")
     window.show()

@@ -1,8 +1,12 @@
-"""Tables of the local store (SQLAlchemy 2.0 declarative, SQLite).
+"""Tables of the local store at the current schema (SQLAlchemy 2.0 declarative, SQLite).
 
 Protocol models are kept whole as JSON text (`model_dump_json`), next to the few
 columns we filter or sort on, so the store never drifts from the wire protocol. Times
 are stored as naive UTC and handed back timezone-aware (UTC).
+
+A new store is created from these classes; an older one reaches the same tables through
+`offline_cache.migrations`, whose SQL is frozen. Change a table here only together with
+a new migration there (a test compares the two).
 """
 
 from __future__ import annotations
@@ -21,8 +25,6 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-SCHEMA_VERSION = "1"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -137,3 +139,22 @@ class LedgerRow(Base):
         Index("ix_ledger_user_item", "username", "item_id"),
     )
 
+
+
+class VerdictRow(Base):
+    """A QA lead's verdict waiting for (or answered by) the server (schema 2); keyed by
+    `verdict_id`, `seq` is arrival order, as in the decision outbox."""
+
+    __tablename__ = "verdict_outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    verdict_id: Mapped[str] = mapped_column(String(36), unique=True)
+    decision_id: Mapped[str] = mapped_column(String(36), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verdict_json: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_verdict_outbox_user_status", "username", "status"),)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from reviewer.protocol import Decision, Item, Taxonomy
+from reviewer.protocol import Decision, Item, QAVerdict, Taxonomy
 
 ItemState = Literal["undecided", "decided", "skipped", "broken"]
 ITEM_STATES: tuple[str, ...] = ("undecided", "decided", "skipped", "broken")
@@ -15,6 +15,8 @@ ITEM_STATES: tuple[str, ...] = ("undecided", "decided", "skipped", "broken")
 AWAITING_STATES: tuple[str, ...] = ("undecided", "broken")
 OutboxStatus = Literal["pending", "accepted", "duplicate", "late", "rejected"]
 ANSWER_STATUSES: tuple[str, ...] = ("accepted", "duplicate", "late", "rejected")
+VerdictStatus = Literal["pending", "accepted", "duplicate", "rejected"]
+VERDICT_ANSWERS: tuple[str, ...] = ("accepted", "duplicate", "rejected")
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,10 @@ class OutboxEntry:
     status: OutboxStatus
     reason: str | None
     queue: str
+
+
+@dataclass(frozen=True)
+class VerdictEntry:
+    verdict: QAVerdict
+    status: VerdictStatus
+    reason: str | None

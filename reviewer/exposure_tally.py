@@ -13,20 +13,19 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 
+from offline_cache.store import LocalStore
+from reviewer.clock import today
 from reviewer.protocol import ExposureEntry
 from wellness.exposure import day_key
-
-
-def _today() -> date:
-    return day_key(datetime.now(UTC))
 
 
 class ExposureTally:
     """Reveal seconds of today and reveals per item, for one reviewer."""
 
-    def __init__(self, store, username: str, today: Callable[[], date] = _today) -> None:
+    def __init__(self, store: LocalStore, username: str,
+                 today: Callable[[], date] = today) -> None:
         self._store, self._username, self._today = store, username, today
         self._lock = threading.Lock()
         self._day: date | None = None

@@ -3,15 +3,20 @@
 Used by ReviewSession.fill on a worker thread: it leases more items (or keeps the
 cached lease when offline), downloads each item's media, checks its hash and puts
 it in the encrypted MediaVault. A media failure marks that item `broken` with a
-reason a reviewer understands; it never stops the rest. Never on the GUI thread.
+reason a reviewer understands (through `on_broken`); it never stops the rest. It knows
+nothing of the session that uses it. Never on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from offline_cache.records import CachedItem
+from offline_cache.store import LocalStore
+from offline_cache.vault import HashMismatch, MediaVault
 from reviewer.api import ApiClient
+from reviewer.connectivity import Connectivity
 from reviewer.errors import (
     Forbidden,
     MediaRejected,
@@ -19,52 +24,43 @@ from reviewer.errors import (
     RequestRejected,
     ServerUnavailable,
 )
-from reviewer.protocol import MAX_LEASE_ITEMS, Taxonomy, TaxonomyEntry, display_media
+from reviewer.protocol import MAX_LEASE_ITEMS, Item, LeaseReply, display_media
 
 log = logging.getLogger(__name__)
 
-
-def with_builtin_actions(taxonomy: Taxonomy) -> Taxonomy:
-    """The taxonomy with `escalate` present (the server adds it to leases; a taxonomy
-    from the cached policy may lack it). `skip` is a command, not a taxonomy action."""
-    if any(a.id == "escalate" for a in taxonomy.actions):
-        return taxonomy
-    actions = [*taxonomy.actions, TaxonomyEntry(id="escalate", title="Escalate")]
-    return taxonomy.model_copy(update={"actions": actions})
+Progress = Callable[[int, int], None]
 
 
 class LeaseKeeper:
-    """Leases and media for one ReviewSession."""
+    """Leases and media of one reviewer on one queue."""
 
-    def __init__(self, session, store, vault, api: ApiClient | None,
-                 on_lease: Callable[[object], None] | None = None) -> None:
-        self.session = session
-        self.store = store
-        self.vault = vault
-        self.api = api
-        self.on_lease = on_lease
+    def __init__(self, *, queue: str, username: str, store: LocalStore, vault: MediaVault,
+                 api: ApiClient | None, connectivity: Connectivity,
+                 on_broken: Callable[[str, str], None],
+                 on_lease: Callable[[LeaseReply], None] | None = None) -> None:
+        self.queue, self.username = queue, username
+        self.store, self.vault, self.api = store, vault, api
+        self._connectivity = connectivity
+        self._on_broken = on_broken
+        self._on_lease = on_lease
 
-    def _mark_online(self, online: bool) -> None:
-        self.session._connectivity.mark(online)
-
-    def lease_more(self, count: int) -> bool:
-        """Ask the server for up to `count` more items; False when offline."""
+    def lease_more(self, count: int) -> LeaseReply | None:
+        """Ask the server for up to `count` more items; None when offline."""
         if self.api is None:
-            return False
+            return None
         try:
-            reply = self.api.lease(self.session.queue, min(count, MAX_LEASE_ITEMS))
+            reply = self.api.lease(self.queue, min(count, MAX_LEASE_ITEMS))
         except ServerUnavailable:
-            self._mark_online(False)
-            return False
-        self._mark_online(True)
-        self.store.save_lease(reply, username=self.session.username)
-        self.session.taxonomy = with_builtin_actions(reply.taxonomy)
-        if self.on_lease:
-            self.on_lease(reply)
-        return True
+            self._connectivity.mark(False)
+            return None
+        self._connectivity.mark(True)
+        self.store.save_lease(reply, username=self.username)
+        if self._on_lease:
+            self._on_lease(reply)
+        return reply
 
-    def download_media(self, items: list,
-                       on_progress: Callable[[int, int], None] | None = None) -> None:
+    def download_media(self, items: Sequence[CachedItem],
+                       on_progress: Progress | None = None) -> None:
         """Fetch the shown media (the preview, else the original) of every undecided item
         not yet in the vault."""
         todo = [c for c in items if c.state == "undecided" and self._needs_download(c.item)]
@@ -73,16 +69,16 @@ class LeaseKeeper:
             on_progress(0, total)
         for done, cached in enumerate(todo, start=1):
             try:
-                self._fetch(cached)
+                self._fetch(cached.item)
             except ServerUnavailable:
-                self._mark_online(False)
+                self._connectivity.mark(False)
                 return  # the rest waits for the next fill
             except MediaRejected as exc:
-                self.session.mark_broken(cached.item.id, exc.reason)
+                self._on_broken(cached.item.id, exc.reason)
             if on_progress:
                 on_progress(done, total)
 
-    def _needs_download(self, item) -> bool:
+    def _needs_download(self, item: Item) -> bool:
         shown = display_media(item)
         return shown is not None and not self._in_vault(shown.sha256)
 
@@ -92,11 +88,11 @@ class LeaseKeeper:
         except Exception:  # an unreadable vault entry counts as missing
             return False
 
-    def _fetch(self, cached) -> bytes:
+    def _fetch(self, item: Item) -> bytes:
         """Download, verify and store one item's media; MediaRejected says why not."""
-        from offline_cache.vault import HashMismatch
-
-        media = display_media(cached.item)
+        media = display_media(item)
+        if media is None:
+            raise MediaRejected("This item has no media to show.")
         if self.api is None:
             raise ServerUnavailable()
         try:
@@ -109,10 +105,10 @@ class LeaseKeeper:
             self.vault.put(media.sha256, data)
         except HashMismatch as exc:
             raise MediaRejected("The downloaded file does not match its fingerprint.") from exc
-        self._mark_online(True)
+        self._connectivity.mark(True)
         return data
 
-    def media_for(self, cached) -> bytes:
+    def media_for(self, cached: CachedItem) -> bytes:
         """The decrypted bytes of an item's media, downloading them if needed."""
         media = display_media(cached.item)
         if media is None:
@@ -121,9 +117,9 @@ class LeaseKeeper:
         if data is not None:
             return data
         try:
-            return self._fetch(cached)
+            return self._fetch(cached.item)
         except MediaRejected as exc:
-            self.session.mark_broken(cached.item.id, exc.reason)
+            self._on_broken(cached.item.id, exc.reason)
             raise
 
     def _from_vault(self, sha256: str) -> bytes | None:

@@ -10,17 +10,15 @@ one outbox query when a session starts or a new day begins.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from offline_cache.store import LocalStore
+from reviewer.clock import Clock, monotonic, today
 from reviewer.errors import ExposureCapReached
 from reviewer.protocol import WellnessPolicy
 from wellness.breaks import BreakSchedule
-from wellness.exposure import day_key
-
-Clock = Callable[[], float]
 
 
 class BreakDue(ExposureCapReached):
@@ -29,18 +27,14 @@ class BreakDue(ExposureCapReached):
     default_message = "It is time for a break. Your decisions are saved."
 
 
-def _today() -> date:
-    return day_key(datetime.now(UTC))
-
-
 class DailyItemCount:
     """How many distinct items this reviewer decided today, and whether the cap is met.
 
     Kept in memory after one count from the outbox; `add`/`withdraw` follow the
     session's own decisions so the check costs nothing on the GUI thread."""
 
-    def __init__(self, store, username: str, policy: WellnessPolicy,
-                 today: Callable[[], date] = _today) -> None:
+    def __init__(self, store: LocalStore, username: str, policy: WellnessPolicy,
+                 today: Callable[[], date] = today) -> None:
         self._store, self._username, self.policy = store, username, policy
         self._today = today
         self._lock = threading.Lock()
@@ -91,7 +85,7 @@ class WorkTimer:
     The clock starts when the first item is shown, stops during a break and starts
     from zero after it. `clock` is monotonic (tests may pass a manual one)."""
 
-    def __init__(self, policy: WellnessPolicy, clock: Clock = time.monotonic) -> None:
+    def __init__(self, policy: WellnessPolicy, clock: Clock = monotonic) -> None:
         self.schedule = BreakSchedule(policy)
         self.clock = clock
         self._since: float | None = None
@@ -138,3 +132,12 @@ class WorkTimer:
         self._break_started = None
         self._since = self.clock()
         return True
+
+
+def check_pace(breaks: WorkTimer, items_today: DailyItemCount, item_id: str) -> None:
+    """Refuse a decision during a (due) break, or on a new item past today's item cap."""
+    if breaks.on_break or breaks.break_due():
+        raise BreakDue()
+    reason = items_today.reached(item_id)
+    if reason:
+        raise ExposureCapReached(reason)

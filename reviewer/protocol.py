@@ -181,6 +181,14 @@ class LeaseReleased(WireModel):
 # --- decisions ------------------------------------------------------------------------
 
 
+ESCALATE = "escalate"
+SKIP = "skip"
+BUILTIN_ACTIONS: tuple[str, ...] = (ESCALATE, SKIP)
+"""Actions every queue accepts besides its taxonomy's: `escalate` sends the item to a
+senior tier (the server lists it in every taxonomy), `skip` hands it back to the queue
+(accepted everywhere, listed nowhere: clients bind it to a key of their own)."""
+
+
 class DecisionEvent(WireModel):
     """One step of an item's timeline, in ms since the item was first shown."""
 

@@ -6,31 +6,48 @@ A decision is committed to the outbox before the session moves on, so a killed
 process loses nothing; `decide` refuses to run twice at once (Anki's "transition"
 state), so a held or repeated key cannot answer twice. It also refuses decisions while
 a break is due and on new items past today's item cap (reviewer/pacing.py), from the
-cached policy and the local outbox, so both hold offline.
+cached policy and the local outbox, so both hold offline. Reveals go through the
+reviewer's `ExposureGate`; the session implements `reviewer.protected.ProtectedContent`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from offline_cache.records import CachedItem, OutboxEntry
+from offline_cache.store import LocalStore
+from offline_cache.vault import MediaVault
 from reviewer.api import CLIENT_NAME, ApiClient
-from reviewer.errors import ExposureCapReached, InvalidAction, MediaRejected, NothingToDecide
-from reviewer.exposure_tally import ExposureTally
-from reviewer.leasing import LeaseKeeper, with_builtin_actions
-from reviewer.pacing import BreakDue, Clock, DailyItemCount, WorkTimer
-from reviewer.protocol import Decision, ExposureEntry, RevealMode, Taxonomy, WellnessPolicy
-from reviewer.sync import Connectivity, InFlight
+from reviewer.builtin_actions import (
+    BUILTIN_ACTIONS,
+    ESCALATE,
+    SKIP,
+    item_state_after,
+    with_builtin_actions,
+)
+from reviewer.clock import Clock, as_utc, monotonic, utc_now
+from reviewer.connectivity import Connectivity, InFlight
+from reviewer.decision_changes import counting_entry, replace_decision, withdraw_unsent
+from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
+from reviewer.exposure_gate import ExposureGate
+from reviewer.item_queue import ItemQueue
+from reviewer.leasing import LeaseKeeper, Progress
+from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
+from reviewer.protocol import (
+    Decision,
+    ExposureEntry,
+    LeaseReply,
+    RevealMode,
+    Taxonomy,
+    WellnessPolicy,
+)
 from reviewer.timeline import ItemTimeline
-from wellness.exposure import ExposureBudget, RevealDecision
-
-BUILTIN_ACTIONS = ("escalate", "skip")
-UNDO_DEPTH = 50
+from reviewer.undo_stack import Done, UndoStack
+from wellness.exposure import RevealDecision
 
 
 @dataclass(frozen=True)
@@ -41,32 +58,15 @@ class SessionStatus:
     items_left: int
 
 
-@dataclass
-class _Done:
-    """A decision of this session that undo can take back."""
-
-    decision: Decision
-    cached: object  # offline_cache CachedItem
-    timeline: ItemTimeline
-
-
-def _with_state(cached, state: str, error: str | None = None):
-    """A copy of a CachedItem with another state (works for frozen dataclasses too)."""
-    if dataclasses.is_dataclass(cached):
-        return dataclasses.replace(cached, state=state, error=error)
-    cached.state, cached.error = state, error
-    return cached
-
-
 class ReviewSession:
     """Decide, escalate, skip, undo and change decisions on one queue."""
 
-    def __init__(self, *, queue: str, username: str, store, vault, api: ApiClient | None,
-                 taxonomy: Taxonomy, policy: WellnessPolicy,
+    def __init__(self, *, queue: str, username: str, store: LocalStore, vault: MediaVault,
+                 api: ApiClient | None, taxonomy: Taxonomy, policy: WellnessPolicy,
                  inflight: InFlight | None = None, connectivity: Connectivity | None = None,
                  on_decided: Callable[[], None] | None = None,
-                 on_lease: Callable[[object], None] | None = None,
-                 clock: Clock = time.monotonic) -> None:
+                 on_lease: Callable[[LeaseReply], None] | None = None,
+                 clock: Clock = monotonic) -> None:
         self.queue = queue
         self.username = username
         self.store = store
@@ -75,19 +75,18 @@ class ReviewSession:
         self._inflight = inflight or InFlight()
         self._connectivity = connectivity or Connectivity()
         self._on_decided = on_decided
-        self._leases = LeaseKeeper(self, store, vault, api, on_lease=on_lease)
+        self._leases = LeaseKeeper(queue=queue, username=username, store=store, vault=vault,
+                                   api=api, connectivity=self._connectivity,
+                                   on_broken=self.mark_broken, on_lease=on_lease)
         self._lock = threading.RLock()
         self._transition = threading.Lock()
-        self._items: list = []  # CachedItem in queue order; [0] is current
-        self._known: dict[str, object] = {}
-        self._done: set[str] = {d.item_id for d in
-                                store.outbox_pending(limit=10_000, username=username)}
-        self._undo: list[_Done] = []
+        self._queue = ItemQueue(done={d.item_id for d in
+                                      store.outbox_pending(limit=10_000, username=username)})
+        self._undo = UndoStack()
         self._timelines: dict[str, ItemTimeline] = {}
-        self._supersedes: dict[str, UUID] = {}
         self._items_today = DailyItemCount(store, username, policy)
         self._items_today.count()  # read today's outbox here (a worker), not on the GUI thread
-        self._exposure = ExposureTally(store, username)
+        self._gate = ExposureGate(store, username, policy)
         # The break schedule: break_due(), begin_break(), break_seconds_left(),
         # end_break(); its `clock` (monotonic) may be swapped by tests.
         self.breaks = WorkTimer(policy, clock)
@@ -97,47 +96,32 @@ class ReviewSession:
 
     def reload(self) -> None:
         """Merge the store's undecided items into the session order, keeping it stable."""
-        fresh = self.store.undecided_items(self.queue, self.username)
-        with self._lock:
-            by_id = {c.item.id: c for c in fresh}
-            self._items = [by_id.get(c.item.id, c) for c in self._items]
-            present = {c.item.id for c in self._items}
-            for cached in fresh:
-                if cached.item.id not in present and cached.item.id not in self._done:
-                    self._items.append(cached)
-            self._known.update(by_id)
-        self._exposure.load(by_id.keys())  # their reveal counts: read here, not on a key
+        ids = self._queue.merge(self.store.undecided_items(self.queue, self.username))
+        self._gate.load(ids)  # their reveal counts: read here, not on a key
 
-    def _replace(self, cached) -> None:
-        with self._lock:
-            self._known[cached.item.id] = cached
-            self._items = [cached if c.item.id == cached.item.id else c for c in self._items]
-
-    def items(self) -> list:
+    def items(self) -> list[CachedItem]:
         """[G] Every item still to decide, in order (current first)."""
-        with self._lock:
-            return list(self._items)
+        return self._queue.items()
 
     def ready_count(self) -> int:
-        with self._lock:
-            return sum(1 for c in self._items if c.state == "undecided")
+        return self._queue.ready_count()
 
     # [W] -------------------------------------------------------------------------------
 
-    def fill(self, min_ready: int = 10,
-             on_progress: Callable[[int, int], None] | None = None) -> int:
+    def fill(self, min_ready: int = 10, on_progress: Progress | None = None) -> int:
         """[W] Lease more when fewer than `min_ready` remain, fetch their media; returns
         the number of undecided items ready. Media failures mark items broken."""
         if self.ready_count() < min_ready and self._items_today.reached() is None:
-            self._leases.lease_more(max(min_ready * 2, 20))
+            reply = self._leases.lease_more(max(min_ready * 2, 20))
+            if reply is not None:
+                self.taxonomy = with_builtin_actions(reply.taxonomy)
         self.reload()
         self._leases.download_media(self.items(), on_progress)
         return self.ready_count()
 
     def media_bytes(self, item_id: str) -> bytes:
         """[W] The decrypted media of an item; MediaRejected with the reason if broken."""
-        with self._lock:
-            cached = self._known.get(item_id)
+        cached = self._queue.known(item_id)
         if cached is None:
             raise MediaRejected("This item is not in the current session.")
         if cached.state == "broken":
@@ -146,23 +130,20 @@ class ReviewSession:
 
     def mark_broken(self, item_id: str, reason: str) -> None:
         """[G] Record that an item's media cannot be shown; it stays in the queue order."""
-        with self._lock:
-            cached = self._known.get(item_id)
+        cached = self._queue.known(item_id)
         self.store.set_item_state(item_id, "broken", reason)
         if cached is not None:
-            self._replace(_with_state(cached, "broken", reason))
+            self._queue.replace(dataclasses.replace(cached, state="broken", error=reason))
 
     # [G] -------------------------------------------------------------------------------
 
-    def current(self):
+    def current(self) -> CachedItem | None:
         """[G] The item on screen, or None when the queue is empty."""
-        with self._lock:
-            return self._items[0] if self._items else None
+        return self._queue.current()
 
-    def upcoming(self, n: int) -> list:
+    def upcoming(self, n: int) -> list[CachedItem]:
         """[G] The next `n` items after the current one (to prefetch and prepare)."""
-        with self._lock:
-            return list(self._items[1:1 + max(0, n)])
+        return self._queue.upcoming(n)
 
     def _timeline(self, item_id: str) -> ItemTimeline:
         with self._lock:
@@ -175,7 +156,7 @@ class ReviewSession:
             self._timeline(cached.item.id).show()
             self.breaks.touch()
 
-    # --- reveal -------------------------------------------------------------------------
+    # --- reveal (the ProtectedContent exposure gate) -------------------------------------
 
     def reveal_start(self, mode: RevealMode = "hold") -> RevealDecision:
         """[G] Ask to show the unprotected content; refused beyond the exposure budget,
@@ -186,31 +167,17 @@ class ReviewSession:
                                   max_seconds=0.0)
         if self.breaks.on_break:
             return RevealDecision(allowed=False, reason="You are on a break.", max_seconds=0.0)
-        timeline = self._timeline(cached.item.id)
-        verdict = ExposureBudget(self.policy, self._exposure.seconds_today(),
-                                 self._exposure.reveals(cached.item.id)).check()
-        if verdict.allowed:
-            timeline.start_reveal(mode)
-        return verdict
+        return self._gate.start(cached.item, self._timeline(cached.item.id), mode)
 
     def reveal_end(self) -> ExposureEntry | None:
         """[G] Re-protect; records the reveal's duration in the timeline and the ledger."""
         cached = self.current()
         return self._end_reveal(cached) if cached is not None else None
 
-    def _end_reveal(self, cached) -> ExposureEntry | None:
+    def _end_reveal(self, cached: CachedItem) -> ExposureEntry | None:
         with self._lock:
             timeline = self._timelines.get(cached.item.id)
-        finished = timeline.end_reveal() if timeline else None
-        if finished is None:
-            return None
-        entry = ExposureEntry(entry_id=uuid4(), item_id=cached.item.id,
-                              category=cached.item.category, severity=cached.item.severity,
-                              mode=finished.mode, started_at=finished.started_at,
-                              duration_ms=finished.duration_ms)
-        self.store.ledger_add(entry, username=self.username)
-        self._exposure.add(entry)
-        return entry
+        return self._gate.end(cached.item, timeline)
 
     # --- decisions ----------------------------------------------------------------------
 
@@ -234,21 +201,20 @@ class ReviewSession:
             if cached is None:
                 raise NothingToDecide()
             self._check(action, labels)
-            self._check_pace(cached.item.id)
+            check_pace(self.breaks, self._items_today, cached.item.id)
             self._end_reveal(cached)
             timeline = self._timeline(cached.item.id)
             if note:
                 timeline.add("note")
             timeline.add("decided", action=action)
-            with self._lock:
-                supersedes = self._supersedes.pop(cached.item.id, None)
+            supersedes = self._undo.supersedes_for(cached.item.id)
             decision = Decision(
                 decision_id=uuid4(), item_id=cached.item.id, lease_id=cached.lease_id,
                 action=action, labels=list(labels), note=note or None, supersedes=supersedes,
-                started_at=timeline.started_at, decided_at=datetime.now(UTC),
+                started_at=timeline.started_at, decided_at=utc_now(),
                 events=timeline.wire_events(), client=CLIENT_NAME)
             self.store.outbox_add(decision, username=self.username, queue=self.queue,
-                                  item_state=_state_after(action))
+                                  item_state=item_state_after(action))
             self._items_today.add(cached.item.id)
             self._advance(decision, cached, timeline)
         finally:
@@ -257,31 +223,19 @@ class ReviewSession:
             self._on_decided()
         return decision
 
-    def _advance(self, decision: Decision, cached, timeline: ItemTimeline) -> None:
+    def _advance(self, decision: Decision, cached: CachedItem, timeline: ItemTimeline) -> None:
+        self._queue.decided(cached.item.id)
         with self._lock:
-            self._items = [c for c in self._items if c.item.id != cached.item.id]
             self._timelines.pop(cached.item.id, None)
-            self._done.add(cached.item.id)
-            self._undo.append(_Done(decision, cached, timeline))
-            del self._undo[:-UNDO_DEPTH]
+        self._undo.push(Done(decision, cached, timeline))
 
     def escalate(self, note: str | None = None) -> Decision:
         """[G] Send the current item to a senior reviewer (action `escalate`)."""
-        return self.decide("escalate", note=note)
+        return self.decide(ESCALATE, note=note)
 
     def skip(self) -> Decision:
         """[G] Pass on the current item; the server returns it to the queue."""
-        return self.decide("skip")
-
-    def _withdraw(self, decision_id: UUID, *, item_state: str | None = None,
-                  item_error: str | None = None) -> bool:
-        """Take a decision back from the outbox unless the server has (or may have) it;
-        with `item_state`, its item gets that state back in the same transaction."""
-        with self._inflight.lock:
-            if decision_id in self._inflight:
-                return False
-            return bool(self.store.outbox_withdraw(decision_id, item_state=item_state,
-                                                   item_error=item_error))
+        return self.decide(SKIP)
 
     def undo(self) -> Decision | None:
         """[G] "Undo Decision": the last decision of this session comes back as current.
@@ -289,16 +243,16 @@ class ReviewSession:
         if not self._transition.acquire(blocking=False):
             raise NothingToDecide("A decision is already being recorded.")
         try:
-            with self._lock:
-                if not self._undo:
-                    return None
-                done = self._undo.pop()
+            done = self._undo.pop()
+            if done is None:
+                return None
             current = self.current()
             if current is not None:
                 self._end_reveal(current)
             old = done.decision
-            withdrawn = self._withdraw(old.decision_id, item_state=done.cached.state,
-                                       item_error=done.cached.error)
+            withdrawn = withdraw_unsent(self.store, self._inflight, old.decision_id,
+                                        item_state=done.cached.state,
+                                        item_error=done.cached.error)
             previous = old.supersedes if withdrawn else old.decision_id
             item_id = old.item_id
             if withdrawn:
@@ -306,65 +260,39 @@ class ReviewSession:
             else:
                 self.store.set_item_state(item_id, done.cached.state, done.cached.error)
             done.timeline.add("undo")
+            self._undo.will_supersede(item_id, previous)
             with self._lock:
-                if previous is not None:
-                    self._supersedes[item_id] = previous
-                self._done.discard(item_id)
                 self._timelines[item_id] = done.timeline
-                self._items.insert(0, done.cached)
+            self._queue.put_back_first(done.cached)
             return old
         finally:
             self._transition.release()
 
-    def history(self, limit: int = 10) -> list:
-        """[G] This reviewer's latest decisions (OutboxEntry), newest first."""
+    def history(self, limit: int = 10) -> list[OutboxEntry]:
+        """[G] This reviewer's latest decisions, newest first."""
         return self.store.recent_decisions(self.username, limit=limit)
 
     def change(self, decision_id: UUID | str, action: str) -> Decision:
         """[G] Replace an earlier decision's action: withdrawn and replaced while unsent,
         else a new decision that supersedes it (both stay on record)."""
-        entry = self.store.outbox_entry(decision_id, username=self.username)
-        if entry is None:
-            raise InvalidAction("That decision is no longer in your history.")
-        # Changing an older row of an item changes the item's latest decision: only one
-        # decision may count per item, so the chain of replacements stays a line.
-        if entry.status != "rejected":
-            entry = self.store.latest_decision_on(self.username, entry.decision.item_id) or entry
+        entry = counting_entry(self.store, self.username, decision_id)
         wanted = entry.decision.decision_id
-        old = entry.decision
-        self._check(action, old.labels)
-        with self._inflight.lock:  # a decision on the wire is superseded, never withdrawn
-            unsent = entry.status == "pending" and wanted not in self._inflight
-            decision, withdrawn = self.store.outbox_replace(
-                wanted if unsent else None,
-                lambda withdrawn: _replacement(
-                    old, action, old.supersedes if withdrawn else old.decision_id),
-                username=self.username, queue=entry.queue, item_state=_state_after(action))
+        decision, withdrawn = replace_decision(self.store, self._inflight, self.username,
+                                               entry, action, self._check)
         if withdrawn:
-            self._items_today.withdraw(old.item_id)
-        self._items_today.add(old.item_id)
-        with self._lock:
-            for done in self._undo:
-                if done.decision.decision_id == wanted:
-                    done.decision = decision
+            self._items_today.withdraw(entry.decision.item_id)
+        self._items_today.add(entry.decision.item_id)
+        self._undo.retarget(wanted, decision)
         if self._on_decided:
             self._on_decided()
         return decision
 
-    def rejected(self) -> list:
-        """Decisions the server rejected (OutboxEntry with status and reason), newest
-        first: kept so the reviewer can see them, never silently dropped."""
+    def rejected(self) -> list[OutboxEntry]:
+        """Decisions the server rejected (with status and reason), newest first: kept so
+        the reviewer can see them, never silently dropped."""
         return self.store.recent_decisions(self.username, limit=1000, status="rejected")
 
     # --- pacing: the daily item cap and breaks (reviewer/pacing.py) -------------------
-
-    def _check_pace(self, item_id: str) -> None:
-        """Refuse a decision during a (due) break or on a new item past today's cap."""
-        if self.breaks.on_break or self.breaks.break_due():
-            raise BreakDue()
-        reason = self._items_today.reached(item_id)
-        if reason:
-            raise ExposureCapReached(reason)
 
     def cap_reached(self) -> str | None:
         """[G] Why the current item may not be decided under today's item cap, or None.
@@ -379,14 +307,12 @@ class ReviewSession:
     # --- status -------------------------------------------------------------------------
 
     def status(self) -> SessionStatus:
-        """[G] What the status bar shows."""
-        with self._lock:
-            leases = {c.lease_id for c in self._items}
-            left = len(self._items)
-        expiries = [_aware(lease.expires_at) for lease in
+        """[W] What the status bar shows (reads the store: call it on the store worker)."""
+        leases, left = self._queue.lease_ids(), len(self._queue)
+        expiries = [as_utc(lease.expires_at) for lease in
                     self.store.open_leases(self.queue, self.username)
                     if lease.lease_id in leases]
-        seconds = (max(0, int((min(expiries) - datetime.now(UTC)).total_seconds()))
+        seconds = (max(0, int((min(expiries) - utc_now()).total_seconds()))
                    if expiries else None)
         return SessionStatus(online=self._connectivity.online,
                              pending_sync=self.store.outbox_count_pending(username=self.username),
@@ -397,25 +323,3 @@ class ReviewSession:
         current = self.current()
         if current is not None:
             self._end_reveal(current)
-
-
-def _state_after(action: str) -> str:
-    """The cached item's state once `action` is recorded: a skip hands it back."""
-    return "skipped" if action == "skip" else "decided"
-
-
-def _replacement(old: Decision, action: str, supersedes: UUID | None) -> Decision:
-    """A changed decision: same item and timeline, new action, one more `decided`."""
-    now = datetime.now(UTC)
-    last = old.events[-1].at_ms if old.events else 0
-    later = last + int((now - old.decided_at) / timedelta(milliseconds=1))
-    at_ms = min(86_400_000, max(last, later))
-    events = [*old.events, {"at_ms": at_ms, "type": "decided", "action": action}]
-    return Decision(decision_id=uuid4(), item_id=old.item_id, lease_id=old.lease_id,
-                    action=action, labels=old.labels, note=old.note, supersedes=supersedes,
-                    started_at=old.started_at, decided_at=now,
-                    events=events[-500:], client=CLIENT_NAME)
-
-
-def _aware(ts: datetime) -> datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)

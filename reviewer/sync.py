@@ -9,14 +9,16 @@ threading, no Qt: the UI bridges `on_report` to a signal. Never run on the GUI t
 from __future__ import annotations
 
 import logging
-import random
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
 
+from offline_cache.store import LocalStore
 from reviewer.api import ApiClient
+from reviewer.backoff import Backoff
+from reviewer.clock import as_utc
+from reviewer.connectivity import Connectivity, InFlight
 from reviewer.errors import (
     AuthExpired,
     Forbidden,
@@ -49,66 +51,10 @@ class SyncReport:
     retry_in_s: float | None = None
 
 
-class Connectivity:
-    """The last thing we learnt about the server: reachable or not. Shared, thread-safe."""
-
-    def __init__(self) -> None:
-        self._online = True
-        self._lock = threading.Lock()
-
-    @property
-    def online(self) -> bool:
-        with self._lock:
-            return self._online
-
-    def mark(self, online: bool) -> None:
-        with self._lock:
-            self._online = online
-
-
-class InFlight:
-    """Decision ids being sent right now. Undo holds `.lock` while it checks and
-    withdraws, the engine while it picks a batch, so a decision already on the wire
-    is superseded rather than silently withdrawn."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self._ids: set[UUID] = set()
-
-    def __contains__(self, decision_id: object) -> bool:
-        return decision_id in self._ids
-
-    def add(self, ids: Iterable[UUID]) -> None:
-        self._ids.update(ids)
-
-    def discard(self, ids: Iterable[UUID]) -> None:
-        with self.lock:
-            self._ids.difference_update(ids)
-
-
-class Backoff:
-    """Exponential delay with jitter between failed attempts, capped, reset on success."""
-
-    def __init__(self, base: float = 1.0, cap: float = 60.0, factor: float = 2.0,
-                 rng: random.Random | None = None) -> None:
-        self.base, self.cap, self.factor = base, cap, factor
-        self.failures = 0
-        self._rng = rng or random.Random()
-
-    def next_delay(self) -> float:
-        """The wait before the next attempt; each call counts one more failure."""
-        ceiling = min(self.cap, self.base * self.factor ** self.failures)
-        self.failures += 1
-        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
-
-    def reset(self) -> None:
-        self.failures = 0
-
-
 class SyncEngine:
     """One sync round at a time over a LocalStore and an ApiClient."""
 
-    def __init__(self, store, api: ApiClient, username: str, *,
+    def __init__(self, store: LocalStore, api: ApiClient, username: str, *,
                  inflight: InFlight | None = None,
                  connectivity: Connectivity | None = None) -> None:
         self.store = store
@@ -234,7 +180,7 @@ class SyncEngine:
             for lease in self.store.open_leases(queue, self.username):
                 if lease.lease_id not in busy or lease.lease_id in self._dead_leases:
                     continue
-                left = _aware(lease.expires_at) - now
+                left = as_utc(lease.expires_at) - now
                 span = self._lease_span.setdefault(lease.lease_id, left)
                 if left > span / 2:
                     continue
@@ -244,7 +190,7 @@ class SyncEngine:
                     self._dead_leases.add(lease.lease_id)  # decisions will come back late
                     continue
                 self.store.update_lease_expiry(reply.lease_id, reply.expires_at)
-                self._lease_span[reply.lease_id] = _aware(reply.expires_at) - now
+                self._lease_span[reply.lease_id] = as_utc(reply.expires_at) - now
                 renewed += 1
         return renewed
 
@@ -255,11 +201,6 @@ class SyncEngine:
         self.api.send_exposure(entries)
         self.store.ledger_mark_synced([e.entry_id for e in entries])
         return len(entries)
-
-
-def _aware(ts: datetime) -> datetime:
-    """SQLite may hand back naive datetimes; ours are always UTC."""
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
 ReportListener = Callable[[SyncReport], None]

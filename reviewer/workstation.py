@@ -8,17 +8,27 @@ out, never the local store, the vault or httpx. Methods that talk to the server
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
 
+from offline_cache.store import LocalStore
+from offline_cache.vault import MediaVault
 from reviewer.api import ApiClient, normalize_server_url
+from reviewer.clock import as_utc, utc_now
+from reviewer.connectivity import Connectivity, InFlight
 from reviewer.errors import NotLoggedIn, ServerUnavailable
-from reviewer.protocol import PolicyReply, QueuePublic, Taxonomy, TaxonomyEntry, UserPublic
+from reviewer.protocol import (
+    ESCALATE,
+    PolicyReply,
+    QueuePublic,
+    Taxonomy,
+    TaxonomyEntry,
+    UserPublic,
+)
 from reviewer.secrets import SecretStore, open_secret_store
 from reviewer.session import ReviewSession
-from reviewer.sync import Connectivity, InFlight, ReportListener, SyncEngine, SyncLoop
+from reviewer.sync import ReportListener, SyncEngine, SyncLoop
 
 APP_NAME = "reviewer-workstation"
 DATA_DIR_ENV = "REVIEWER_DATA_DIR"
@@ -34,13 +44,16 @@ def default_data_dir() -> Path:
 class Workstation:
     """One reviewer's workstation over a data directory."""
 
-    def __init__(self, data_dir: Path, store, vault, secrets: SecretStore) -> None:
+    def __init__(self, data_dir: Path, store: LocalStore, vault: MediaVault,
+                 secrets: SecretStore) -> None:
         self.data_dir = data_dir
         self.store = store
         self.vault = vault
         self.secrets = secrets
         self.api: ApiClient | None = None
         self.username: str | None = None
+        self.user: UserPublic | None = None
+        """Who is logged in, with their roles: which workspaces they may open."""
         self.inflight = InFlight()
         self.connectivity = Connectivity()
         self._engine: SyncEngine | None = None
@@ -49,9 +62,6 @@ class Workstation:
     @classmethod
     def open(cls, data_dir: Path | None = None, secrets: SecretStore | None = None
              ) -> Workstation:
-        from offline_cache.store import LocalStore
-        from offline_cache.vault import MediaVault
-
         data_dir = Path(data_dir) if data_dir else default_data_dir()
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         secrets = secrets or open_secret_store()
@@ -93,6 +103,7 @@ class Workstation:
         self.store.set_setting(USERNAME_KEY, reply.user.username)
         self.store.set_setting(USER_KEY, reply.user.model_dump_json())
         self._use(api, reply.user.username)
+        self.user = reply.user
         self._refresh_policy()
         return reply.user
 
@@ -118,6 +129,7 @@ class Workstation:
             api.close()
             raise
         self._use(api, user.username)
+        self.user = user
         return user
 
     def _use(self, api: ApiClient, username: str) -> None:
@@ -145,7 +157,7 @@ class Workstation:
         self.vault.purge()
         if self.api is not None:
             self.api.close()
-        self.api, self._engine = None, None
+        self.api, self._engine, self.user = None, None, None
 
     def _require_api(self) -> ApiClient:
         if self.api is None or self.username is None:
@@ -195,10 +207,9 @@ class Workstation:
         """Online, items of an expired lease are back in the server's queue (maybe with
         someone else): forget them. Offline they stay, and decisions on them come back
         `late`. The outbox keeps every decision either way."""
-        now = datetime.now(UTC)
+        now = utc_now()
         for lease in self.store.open_leases(queue, self.username):
-            expires = lease.expires_at
-            if (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= now:
+            if as_utc(lease.expires_at) <= now:
                 self.store.forget_lease(lease.lease_id)
 
     def _taxonomy(self, queue: str, policy: PolicyReply) -> Taxonomy:
@@ -206,7 +217,7 @@ class Workstation:
             return lease.taxonomy
         if queue in policy.taxonomies:
             return policy.taxonomies[queue]
-        return Taxonomy(actions=[TaxonomyEntry(id="escalate", title="Escalate")])
+        return Taxonomy(actions=[TaxonomyEntry(id=ESCALATE, title="Escalate")])
 
     # --- sync ---------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
-"""Start the desktop app: log in (or resume), choose a queue, review.
+"""Start the desktop app: log in (or resume), open the workspace of the account's role.
 
 `run_app` is what `reviewer` and `reviewer demo` call. Every step that talks to the
-server runs on the network worker; the flow between windows is `AppFlow`.
+server runs on the network worker; the flow between windows is `AppFlow`. The app ends
+the same way however it is asked to: the last workspace closed, Ctrl+Q, or SIGTERM,
+SIGINT or SIGHUP from outside all quit the event loop, and the windows, the decoder child
+processes and the workers are shut down on the way out (`ui.lifetime`).
 """
 
 from __future__ import annotations
@@ -11,14 +14,21 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reviewer.errors import AuthExpired
 from ui.binding_check import binding_problem
-from ui.login_dialog import LoginDialog, explain
-from ui.queue_picker import QueuePicker
-from ui.review_window import ReviewWindow
+from ui.errors import explain
+from ui.lifetime import quit_on_signals
+from ui.login_dialog import LoginDialog
 from ui.workers import Op, Workers
+from ui.workspaces import (
+    Workspace,
+    WorkspaceChooser,
+    WorkspaceEntry,
+    no_workspace_message,
+    roles_of,
+    workspaces_for,
+)
 
 if TYPE_CHECKING:
     from reviewer.workstation import Workstation
@@ -33,14 +43,26 @@ def load_style() -> str:
 
 
 class AppFlow(QObject):
-    """Login -> queue picker -> review window, re-entering login on AuthExpired."""
+    """Login -> the role's workspace (a chooser first for several roles), re-entering
+    login on AuthExpired; `workspace` is the open one, `switch_workspace()` changes it."""
 
     def __init__(self, workstation: Workstation, workers: Workers, *, demo: bool = False) -> None:
         super().__init__()
         self.workstation, self.workers, self.demo = workstation, workers, demo
         self.login: LoginDialog | None = None
-        self.picker: QueuePicker | None = None
-        self.window: ReviewWindow | None = None
+        self.chooser: WorkspaceChooser | None = None
+        self.workspace: WorkspaceEntry | None = None
+        self.workspace_id: str | None = None
+        self._switching = False
+
+    @property
+    def available(self) -> list[Workspace]:
+        return workspaces_for(roles_of(self.workstation.user))
+
+    @property
+    def window(self) -> Any:
+        """The open workspace's main window (None before one is open)."""
+        return getattr(self.workspace, "window", None)
 
     def start(self) -> None:
         Op(self.workstation.resume).success(self._resumed).failure(
@@ -51,54 +73,67 @@ class AppFlow(QObject):
         if user is None:
             self.show_login()
         else:
-            self.show_picker()
+            self.open_workspace()
 
     def show_login(self, reason: str | None = None) -> None:
         self.login = LoginDialog(self.workstation, self.workers, reason=reason)
-        self.login.accepted.connect(self.show_picker)
+        self.login.accepted.connect(self.open_workspace)
         self.login.rejected.connect(QApplication.quit)
         self.login.show()
 
-    def show_picker(self) -> None:
-        self.picker = QueuePicker(self.workstation, self.workers)
-        self.picker.accepted.connect(lambda: self.start_review(self.picker.chosen))
-        self.picker.rejected.connect(QApplication.quit)
-        self.picker.auth_expired.connect(self._picker_auth_expired)
-        self.picker.show()
-
-    def _picker_auth_expired(self) -> None:
-        if self.picker is not None:
-            self.picker.hide()
-        self.show_login(reason=AuthExpired().message)
-
-    def start_review(self, queue: str | None) -> None:
-        if queue is None:
+    def open_workspace(self) -> None:
+        """The one workspace of the account, or a chooser between several."""
+        available = self.available
+        if not available:
+            QMessageBox.information(None, "No workspace",
+                                    no_workspace_message(roles_of(self.workstation.user)))
+            QApplication.quit()
             return
-        Op(lambda: self.workstation.start_review(queue)).success(self._open_window).failure(
-            self._review_failed
-        ).run_on(self.workers.network, self.workers)
-
-    def _review_failed(self, error: BaseException) -> None:
-        if isinstance(error, AuthExpired):
-            self.show_login(reason=error.message)
+        if len(available) == 1:
+            self._open(available[0])
             return
-        self.show_picker()
-        if self.picker is not None:
-            self.picker.info.setText(explain(error))
+        self.choose_workspace(available)
 
-    def _open_window(self, session: Any) -> None:
-        self.window = ReviewWindow(
-            self.workstation, session, self.workers, self.workstation.sync_loop
-        )
-        if self.demo:
-            self.window.setWindowTitle(self.window.windowTitle() + " · demo server")
-        self.window.closed.connect(QApplication.quit)
-        self.window.show()
-        self.window.activateWindow()
+    def choose_workspace(self, available: list[Workspace]) -> None:
+        self.chooser = WorkspaceChooser(available, self.workspace_id)
+        self.chooser.accepted.connect(lambda: self._open(self.chooser.chosen))
+        self.chooser.rejected.connect(self._chooser_cancelled)
+        self.chooser.show()
+
+    def _chooser_cancelled(self) -> None:
+        if self.workspace is None:
+            QApplication.quit()
+
+    def switch_workspace(self) -> None:
+        """Menu (Ctrl+Shift+W): choose another workspace; the open one closes first."""
+        available = self.available
+        if len(available) < 2:
+            return
+        self.choose_workspace(available)
+
+    def _open(self, workspace: Workspace | None) -> None:
+        if workspace is None:
+            return
+        if self.workspace is not None:
+            self._switching = True
+            try:
+                self.workspace.close()
+            finally:
+                self._switching = False
+        self.workspace_id = workspace.id
+        self.workspace = workspace.create(self)
+        self.workspace.start()
+
+    def workspace_closed(self, entry: WorkspaceEntry) -> None:
+        """A workspace's window (or its first dialog) was closed: the app ends, unless
+        it was closed to switch to another workspace."""
+        if self._switching or entry is not self.workspace:
+            return
+        QApplication.quit()
 
 
 def run_app(workstation: Workstation, *, demo: bool = False) -> int:
-    """Run the app until the reviewer quits; returns the exit code."""
+    """Run the app until the person quits; returns the exit code."""
     problem = binding_problem()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -111,8 +146,12 @@ def run_app(workstation: Workstation, *, demo: bool = False) -> int:
     flow = AppFlow(workstation, workers, demo=demo)
     flow.start()
     try:
-        return app.exec()
+        with quit_on_signals(app):
+            return app.exec()
     finally:
+        if flow.workspace is not None:
+            flow._switching = True  # closing on the way out is not a request to quit
+            flow.workspace.close()
         workstation.stop_sync()
         workers.shutdown()
         del flow

@@ -18,20 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.errors import ReviewerError
+from ui.errors import explain
 from ui.workers import Op, Workers
 
 if TYPE_CHECKING:
     from reviewer.workstation import Workstation
 
 INSECURE_WARNING = "No secure keyring: you will need to log in again next time"
-
-
-def explain(error: BaseException) -> str:
-    """A sentence for the reviewer, never a traceback."""
-    if isinstance(error, ReviewerError):
-        return error.message
-    return f"Something went wrong: {error}"
 
 
 class LoginDialog(QDialog):

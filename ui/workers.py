@@ -5,8 +5,8 @@ an `Op` (Anki's CollectionOp shape): a function run on an executor, with `succes
 `failure` callbacks that always run on the GUI thread, delivered through a Qt signal.
 `network` is one thread (login, queues, fill: one conversation with the server at a
 time); `store` is one thread for reads of the local store (status bar, history);
-`images` has two (read the vault, hand the bytes to `decoder`, which decodes, downscales
-and protects in a child process, then build the QImage).
+`images` has two (read the vault, hand the bytes to a preparer's decoder child process,
+which decodes, downscales and protects, then build the QImage).
 
 Python lets one thread run at a time (the GIL), and by default a thread that wants it
 back (the GUI thread, after its decision commit) waits up to 5 ms for a busy worker to
@@ -22,8 +22,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
-
-from ui.decoder_process import DecoderProcess
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +66,6 @@ class Workers:
         # Reads of the local store (status, history): the GUI thread's only SQL is the
         # decision commit itself.
         self.store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-store")
-        self.decoder = DecoderProcess()
         self._relay = _Relay()
         self.closed = False
 
@@ -85,7 +82,6 @@ class Workers:
         self.network.shutdown(wait=False, cancel_futures=True)
         self.images.shutdown(wait=False, cancel_futures=True)
         self.store.shutdown(wait=False, cancel_futures=True)
-        self.decoder.shutdown()
 
 
 class Op:

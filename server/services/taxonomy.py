@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reviewer.protocol import Taxonomy, TaxonomyEntry
+from reviewer.protocol import BUILTIN_ACTIONS, ESCALATE, SKIP, Taxonomy, TaxonomyEntry
 from server.models import Queue
 
-ESCALATE = "escalate"
-SKIP = "skip"
-BUILTIN_ACTIONS = frozenset({ESCALATE, SKIP})
+__all__ = ["BUILTIN_ACTIONS", "DEFAULT_TAXONOMY", "ESCALATE", "SKIP", "wire_taxonomy"]
 
 DEFAULT_TAXONOMY: dict[str, Any] = Taxonomy(
     actions=[
@@ -33,7 +31,7 @@ def wire_taxonomy(queue: Queue) -> Taxonomy:
 
 
 def allowed_actions(queue: Queue) -> set[str]:
-    return {entry["id"] for entry in queue.taxonomy.get("actions", [])} | BUILTIN_ACTIONS
+    return {entry["id"] for entry in queue.taxonomy.get("actions", [])} | set(BUILTIN_ACTIONS)
 
 
 def allowed_labels(queue: Queue) -> set[str]:

@@ -8,9 +8,11 @@ from uuid import uuid4
 from reviewer.protocol import (
     Decision,
     DecisionEvent,
+    ExposureEntry,
     Item,
     LeaseReply,
     MediaRef,
+    QAVerdict,
     Taxonomy,
     TaxonomyEntry,
 )
@@ -63,4 +65,26 @@ def make_decision(
         decided_at=now,
         events=[DecisionEvent(at_ms=0, type="shown"), DecisionEvent(at_ms=2900, type="decided")],
         client="tests",
+    )
+
+
+def make_verdict(decision: Decision | None = None, action: str = "remove") -> QAVerdict:
+    return QAVerdict(
+        verdict_id=uuid4(),
+        decision_id=(decision or make_decision()).decision_id,
+        action=action,
+        labels=["slur"],
+        note="looked again",
+    )
+
+
+def make_exposure(item_id: str = "item-1", duration_ms: int = 1500) -> ExposureEntry:
+    return ExposureEntry(
+        entry_id=uuid4(),
+        item_id=item_id,
+        category="gore",
+        severity=3,
+        mode="hold",
+        started_at=datetime.now(UTC) - timedelta(minutes=1),
+        duration_ms=duration_ms,
     )

@@ -44,7 +44,7 @@ def open_review(
     qtbot: Any, seeded_server: Any, workstation: Any, workers: Any
 ) -> Iterator[Callable]:
     """Log in as `demo` and open a ReviewWindow on `queue` (default: the biggest one)."""
-    from ui.review_window import ReviewWindow
+    from ui.review.window import ReviewWindow
 
     windows: list[Any] = []
 

@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from reviewer.workstation import Workstation  # noqa: E402
-from ui.review_window import ReviewWindow  # noqa: E402
+from ui.review.window import ReviewWindow  # noqa: E402
 from ui.workers import Workers  # noqa: E402
 
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from reviewer.protocol import WellnessPolicy
-from ui.decoder_process import CRASH_REASON, DecoderProcess
+from ui.protected.decoder_process import CRASH_REASON, DecoderProcess
 from wellness.protect import MediaError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.status import ReviewStatusBar
+from ui.status_bar import ReviewStatusBar
 
 
 def test_batch_download_shows_progress_up_to_the_batch_size_then_hides_it(

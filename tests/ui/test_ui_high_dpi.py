@@ -19,7 +19,7 @@ SCRIPT = textwrap.dedent("""
     from PySide6.QtGui import QImage, QPixmap
     from PySide6.QtWidgets import QApplication
 
-    from ui.item_view import ItemView
+    from ui.protected.item_view import ItemView
 
     app = QApplication([])
     view = ItemView()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from ui_helpers import decide_by_key, press, qa_decisions, sync_now
 
-from ui.note_dialog import NoteDialog
+from ui.review.note_dialog import NoteDialog
 
 
 def _answer_note_dialog(qtbot: Any, text: str, key: str, seen: dict[str, Any]) -> None:

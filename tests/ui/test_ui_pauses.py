@@ -16,7 +16,7 @@ from ui_helpers import (
     wait_for_question,
 )
 
-from ui.pause_screen import BREAK_TITLE, CAP_TITLE
+from ui.review.pause_screen import BREAK_TITLE, CAP_TITLE
 
 
 def _covered(window: Any) -> bool:

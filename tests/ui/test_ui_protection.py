@@ -30,7 +30,7 @@ def test_items_are_shown_protected_and_revealed_only_while_held(
     for _ in range(12):
         wait_for_question(qtbot, window)
         if window.view.kind == "image" and not window.broken:
-            prepared = window._prepared_current()
+            prepared = window.presenter.prepared_current()
             shown = window.view.displayed_pixmap().toImage()
             revealed = prepared.revealed.convertToFormat(shown.format())
             assert shown != revealed

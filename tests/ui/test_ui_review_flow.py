@@ -23,9 +23,11 @@ def test_login_pick_queue_and_decide_twenty_items_reach_the_server(
     qtbot.keyClicks(login.password, PASSWORDS["demo"])
     qtbot.keyClick(login.password, Qt.Key.Key_Return)
 
-    qtbot.waitUntil(lambda: flow.picker is not None and flow.picker.list.count() > 0,
-                    timeout=10000)
-    picker = flow.picker
+    # A reviewer-only account lands in the review workspace, at its queue picker.
+    qtbot.waitUntil(lambda: getattr(flow.workspace, "picker", None) is not None
+                    and flow.workspace.picker.list.count() > 0, timeout=10000)
+    assert flow.workspace_id == "review"
+    picker = flow.workspace.picker
     qtbot.addWidget(picker)
     queues = workstation.queues()
     target = max(range(len(queues)), key=lambda i: queues[i].pending)
@@ -38,6 +40,7 @@ def test_login_pick_queue_and_decide_twenty_items_reach_the_server(
     window = flow.window
     qtbot.addWidget(window)
     assert window.session.queue == queues[target].name
+    assert "— Review" in window.windowTitle()
     wait_for_question(qtbot, window)
 
     decided = dict(decide_current(qtbot, window) for _ in range(20))

@@ -8,7 +8,7 @@ from ui_helpers import PASSWORDS, biggest_queue, wait_for_question
 
 
 def _open_window(qtbot: Any, server: Any, workstation: Any, workers: Any) -> Any:
-    from ui.review_window import ReviewWindow
+    from ui.review.window import ReviewWindow
 
     workstation.login(server.url, "demo", PASSWORDS["demo"])
     session = workstation.start_review(biggest_queue(workstation), background_sync=False)
@@ -22,7 +22,7 @@ def _open_window(qtbot: Any, server: Any, workstation: Any, workers: Any) -> Any
 def test_no_secure_keyring_is_shown_in_the_review_window(qtbot, seeded_server, workers):
     from reviewer.secrets import SecretStore
     from reviewer.workstation import Workstation
-    from ui.status import SESSION_ONLY_LOGIN
+    from ui.status_bar import SESSION_ONLY_LOGIN
 
     workstation = Workstation.open(secrets=SecretStore(None))
     try:

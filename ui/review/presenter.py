@@ -1,16 +1,19 @@
 """Puts the session's current item on screen, and knows which state the review is in.
 
-States, in the Anki reviewer's manner: "loading" (waiting for `fill()`), "preparing"
-(waiting for the Preparer), "question" (an item is shown and takes decision keys),
-"transition" (a decision is being recorded), "break" and "capped" (the pause screen
-covers the review page). Before any item is shown the session's break schedule and
-daily cap are asked first, so neither can be stepped around by a fast key. No decoding
-here: images arrive prepared; the GUI thread only swaps pixmaps.
+States (`ReviewState`, owned here and changed only here), in the Anki reviewer's
+manner: LOADING (waiting for `fill()`), PREPARING (waiting for the Preparer), QUESTION (an
+item is shown and takes decision keys), TRANSITION (a decision is being recorded), BREAK
+and CAPPED (the pause screen covers the review page). The decision controller asks for
+TRANSITION with `begin_decision()` and never sets a state itself. Before any item is
+shown the session's break schedule and daily cap are asked first, so neither can be
+stepped around by a fast key. No decoding here: images arrive prepared; the GUI thread
+only swaps pixmaps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,14 +22,25 @@ from reviewer.errors import ReviewerError
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
-    from ui.context_panel import ContextPanel
-    from ui.item_view import ItemView
-    from ui.pauses import PauseController
-    from ui.preparer import PreparedView, Preparer
-    from ui.reveal import RevealController
+    from ui.protected.item_view import ItemView
+    from ui.protected.preparer import PreparedView, Preparer
+    from ui.protected.reveal import RevealController
+    from ui.review.context_panel import ContextPanel
+    from ui.review.pauses import PauseController
 
 PREFETCH = 3
-WORKING_STATES = ("question", "preparing", "loading")
+
+
+class ReviewState(StrEnum):
+    LOADING = "loading"
+    PREPARING = "preparing"
+    QUESTION = "question"
+    TRANSITION = "transition"
+    BREAK = "break"
+    CAPPED = "capped"
+
+
+WORKING_STATES = (ReviewState.QUESTION, ReviewState.PREPARING, ReviewState.LOADING)
 
 
 class ItemPresenter(QObject):
@@ -43,10 +57,32 @@ class ItemPresenter(QObject):
         self.session, self.view, self.context = session, view, context
         self.preparer, self.reveal, self.pauses = preparer, reveal, pauses
         self._say, self._is_filling = say, is_filling
-        self.state = "loading"
+        self._state = ReviewState.LOADING
         self.current_id: str | None = None
         self.displayed: PreparedView | None = None
         self.broken = False
+
+    @property
+    def state(self) -> ReviewState:
+        return self._state
+
+    @property
+    def working(self) -> bool:
+        """An item (or the wait for one) is on screen, not a pause or a decision."""
+        return self._state in WORKING_STATES
+
+    def begin_decision(self) -> bool:
+        """QUESTION -> TRANSITION for a decision key; False (and nothing changes) in any
+        other state: a repeat, a key while recording, a break, the cap."""
+        if self._state != ReviewState.QUESTION:
+            return False
+        self._state = ReviewState.TRANSITION
+        return True
+
+    def decision_refused(self) -> None:
+        """The session refused the decision: the item takes decision keys again."""
+        if self._state == ReviewState.TRANSITION:
+            self._state = ReviewState.QUESTION
 
     def show_current(self) -> None:
         """Swap in the session's current item (prepared already, in the fast path),
@@ -57,7 +93,7 @@ class ItemPresenter(QObject):
         cached = self.session.current()
         if cached is None:
             self._set_current(None)
-            self.broken, self.state = False, "loading"
+            self.broken, self._state = False, ReviewState.LOADING
             filling = self._is_filling()
             text = "Fetching more items…" if filling else "No items to review right now."
             self.view.show_message(text, loading=filling)
@@ -81,27 +117,27 @@ class ItemPresenter(QObject):
         if breaks.on_break or breaks.break_due():
             cached = self.session.current()  # the item waits under the break screen
             self._set_current(cached.item if cached is not None else None)
-            self._blank("break")
+            self._blank(ReviewState.BREAK)
             if self.pauses.kind != "break":
                 self.pauses.start_break()
             return True
         sentence = self.session.cap_reached()
         if sentence:
             self._set_current(None)  # no item is presented past the cap
-            self._blank("capped")
+            self._blank(ReviewState.CAPPED)
             self.pauses.show_cap(sentence)
             return True
         self.pauses.clear_cap()
         return False
 
-    def _blank(self, state: str) -> None:
+    def _blank(self, state: ReviewState) -> None:
         """Drop every pixmap of the item: nothing of it can be painted or grabbed."""
-        self.state = state
+        self._state = state
         self.view.show_message("")
 
     def check_break(self) -> None:
         """The status clock's tick: start a due break between or during items."""
-        if self.state in WORKING_STATES and self.session.breaks.break_due():
+        if self.working and self.session.breaks.break_due():
             self.show_current()
 
     def _set_current(self, item: Any | None) -> None:
@@ -114,7 +150,7 @@ class ItemPresenter(QObject):
     def _show_image(self, item: Any) -> None:
         prepared = self.preparer.get(item.id, self.view.target_size())
         if prepared is None:
-            self.state = "preparing"
+            self._state = ReviewState.PREPARING
             self.view.show_message("Preparing the protected view…", loading=True)
             self.prepare_ahead()
             return
@@ -136,13 +172,13 @@ class ItemPresenter(QObject):
         self._enter_question()
 
     def _enter_question(self) -> None:
-        self.state = "question"
+        self._state = ReviewState.QUESTION
         self.session.mark_shown()
         self.item_shown.emit(self.current_id or "")
 
     def prepared(self, item_id: str) -> None:
         """The Preparer finished `item_id`: show it if the reviewer is waiting for it."""
-        if item_id == self.current_id and self.state == "preparing":
+        if item_id == self.current_id and self._state == ReviewState.PREPARING:
             self.show_current()
 
     def prepared_current(self) -> Any:
@@ -162,5 +198,5 @@ class ItemPresenter(QObject):
 
     def view_resized(self) -> None:
         self.prepare_ahead()
-        if self.state == "question" and not self.broken and self.view.kind == "image":
+        if self._state == ReviewState.QUESTION and not self.broken and self.view.kind == "image":
             self.show_current()

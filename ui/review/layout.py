@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.context_panel import ContextPanel
-from ui.history_panel import HistoryPanel
-from ui.item_view import ItemView
 from ui.legend import Legend
-from ui.pause_screen import PauseScreen
+from ui.protected.item_view import ItemView
+from ui.review.context_panel import ContextPanel
+from ui.review.history_panel import HistoryPanel
+from ui.review.pause_screen import PauseScreen
 from ui.shortcuts import CommandTable
-from ui.status import ReviewStatusBar
+from ui.status_bar import ReviewStatusBar
 
 
 @dataclass(frozen=True)

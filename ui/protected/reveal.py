@@ -1,9 +1,10 @@
 """Reveal: the only path by which unprotected content reaches the screen.
 
-A reveal starts only if `ReviewSession.reveal_start` allows it (exposure caps hold
-offline) and ends on key release (hold), on its timer (toggle, and as a safety net for
-hold), on focus loss and on item change. Ending always re-protects the view first and
-then records the reveal's duration in the session.
+A reveal starts only if the content's exposure gate allows it
+(`ProtectedContent.reveal_start`: the caps of the person looking, which hold offline),
+and ends on key release (hold), on its timer (toggle, and as a safety net for hold), on
+focus loss and on item change. Ending always re-protects the view first and then records
+the reveal's duration through the gate.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from reviewer.errors import ReviewerError
+from reviewer.protected import ProtectedContent
 
 if TYPE_CHECKING:
-    from reviewer.session import ReviewSession
-    from ui.item_view import ItemView
-    from ui.preparer import PreparedView
+    from ui.protected.item_view import ItemView
+    from ui.protected.preparer import PreparedView
 
 
 class RevealController(QObject):
@@ -28,9 +29,9 @@ class RevealController(QObject):
     refused = Signal(str)
     changed = Signal(bool)
 
-    def __init__(self, session: ReviewSession, view: ItemView) -> None:
+    def __init__(self, content: ProtectedContent, view: ItemView) -> None:
         super().__init__()
-        self._session = session
+        self._content = content
         self._view = view
         self.mode: str | None = None
         self._timer = QTimer(self)
@@ -53,7 +54,7 @@ class RevealController(QObject):
             if pixmap is None:
                 return
         try:
-            decision = self._session.reveal_start(mode)
+            decision = self._content.reveal_start(mode)
         except ReviewerError as exc:
             self.refused.emit(exc.message)
             return
@@ -61,7 +62,7 @@ class RevealController(QObject):
             self.refused.emit(decision.reason or "Revealing is not allowed right now.")
             return
         self.mode = mode
-        seconds = self._session.policy.reveal_timeout_s
+        seconds = self._content.policy.reveal_timeout_s
         if decision.max_seconds:
             seconds = min(seconds, decision.max_seconds)
         self._timer.start(max(100, int(seconds * 1000)))
@@ -82,6 +83,6 @@ class RevealController(QObject):
         self._timer.stop()
         self._view.set_revealed(False)
         self.changed.emit(False)
-        # The view is protected already; the session also ends reveals on its own.
+        # The view is protected already; the content's owner also ends reveals on its own.
         with contextlib.suppress(ReviewerError):
-            self._session.reveal_end()
+            self._content.reveal_end()

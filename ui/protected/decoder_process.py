@@ -12,14 +12,24 @@ a child process, not in threads of the app, buys three things:
 
 The child imports only `wellness` and Pillow (spawned, never forked: forking a process
 that runs Qt threads is unsafe). Never call `prepare` on the GUI thread: it waits.
+
+The child never outlives the app: `shutdown()` ends it (the object that uses the decoder
+owns it and shuts it down when it closes), and should the app die without running any
+code (SIGKILL, a crash), the child dies with it: the kernel sends it SIGKILL when its
+parent goes (Linux `PR_SET_PDEATHSIG`), and a watchdog thread in the child exits when
+its parent process is gone (everywhere else).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,12 +39,33 @@ from wellness.protect import MediaError, PreparedImage, prepare_image
 
 CHILD_NICENESS = 10
 CRASH_REASON = "The image crashed the decoder and cannot be displayed safely."
+PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 1.0
 
 
-def _lower_priority() -> None:
+def _child_setup(parent: int) -> None:
+    """Runs first in every decoder child: lower priority, and die with the parent.
+
+    `parent` is the app's pid as the app saw it: a child that starts slowly may find the
+    app already gone (and itself re-parented), which `os.getppid()` alone cannot tell."""
     # Where lowering the priority is not permitted, the same priority is still correct.
     with contextlib.suppress(OSError):
         os.nice(CHILD_NICENESS)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the app died before the death signal was armed
+        os._exit(0)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watchdog",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit at once when the parent is gone (we are re-parented, so our ppid changes)."""
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(0)
 
 
 class DecoderProcess:
@@ -56,7 +87,8 @@ class DecoderProcess:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self._processes,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_lower_priority,
+                    initializer=_child_setup,
+                    initargs=(os.getpid(),),
                 )
             return self._pool
 
@@ -64,7 +96,7 @@ class DecoderProcess:
         with self._lock:
             if self._pool is pool:
                 self._pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
+        _end(pool)
 
     def prepare(
         self,
@@ -92,8 +124,29 @@ class DecoderProcess:
         raise AssertionError("unreachable")
 
     def shutdown(self) -> None:
+        """End the child processes now (a job in flight is abandoned) and refuse more."""
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _end(pool)
+
+    def child_pids(self) -> list[int]:
+        """The pids of the running children (for tests and diagnostics)."""
+        with self._lock:
+            pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}
+        return [p.pid for p in processes.values() if p.pid is not None]
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    """Shut a pool down without waiting for a job in flight: its children are
+    terminated (a hostile image may take a decoder long to finish) and reaped."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=2)

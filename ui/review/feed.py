@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from reviewer.errors import AuthExpired
-from ui.login_dialog import explain
+from ui.errors import explain
+from ui.review.presenter import ReviewState
 from ui.workers import Op
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
     from reviewer.workstation import Workstation
-    from ui.history_panel import HistoryPanel
-    from ui.item_presenter import ItemPresenter
     from ui.relogin import Relogin
-    from ui.status import ReviewStatusBar
+    from ui.review.history_panel import HistoryPanel
+    from ui.review.presenter import ItemPresenter
+    from ui.status_bar import ReviewStatusBar
     from ui.sync_bridge import SyncBridge
     from ui.workers import Workers
 
@@ -64,7 +65,7 @@ class ItemFeed(QObject):
     def _filled(self, _available: int) -> None:
         self.filling = False
         self.status.show_progress(0, 0)
-        if self.presenter.state == "loading":
+        if self.presenter.state == ReviewState.LOADING:
             self.presenter.show_current()
         self.presenter.prepare_ahead()
         self.refresh_status()
@@ -78,7 +79,7 @@ class ItemFeed(QObject):
             return
         self.status.say(explain(error))
         self._retry_at = time.monotonic() + FILL_RETRY_S  # the status clock retries
-        if self.presenter.state == "loading":
+        if self.presenter.state == ReviewState.LOADING:
             self.presenter.show_current()
 
     def _relogged(self) -> None:

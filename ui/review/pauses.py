@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from ui.pause_screen import PauseScreen
+from ui.review.pause_screen import PauseScreen
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
-    from ui.reveal import RevealController
+    from ui.protected.reveal import RevealController
 
 TICK_MS = 250
 

@@ -3,29 +3,30 @@
 Everything slow happens off the GUI thread: the image executor reads media from the
 vault and builds the QImage (safe off the GUI thread; QPixmap is not); decoding,
 downscaling to the view and the protective transform run in the decoder child process
-(`ui.decoder_process`). The GUI thread only turns the
+(`ui.protected.decoder_process`). The GUI thread only turns the
 finished QImage into a QPixmap when the result arrives, outside the decision-key path,
 so a decision key shows the next item by swapping a ready pixmap.
 Results are cached by (item id, view size); a resize simply prepares again.
+
+The Preparer owns its decoder child process and ends it in `close()`: whoever shows
+protected content (the review window, the QA replay) closes its preparer when it closes.
+It reads media and the policy through `reviewer.protected.ProtectedContent` only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from reviewer.errors import ReviewerError
-from reviewer.protocol import display_media
-from ui.decoder_process import DecoderProcess
+from reviewer.protected import ProtectedContent
+from reviewer.protocol import Item, display_media
+from ui.protected.decoder_process import DecoderProcess
 from ui.workers import Op, Workers
 from wellness.protect import MediaError
-
-if TYPE_CHECKING:
-    from reviewer.session import ReviewSession
 
 Size = tuple[int, int]
 
@@ -62,15 +63,15 @@ def pil_to_qimage(img: Image.Image) -> QImage:
 
 
 def prepare_view(
-    session: ReviewSession, item: Any, size: Size, decoder: DecoderProcess
+    content: ProtectedContent, item: Item, size: Size, decoder: DecoderProcess
 ) -> PreparedView:
     """[W] Read, decode and protect one image item. Never raises for bad media."""
     view = PreparedView(item_id=item.id, size=size)
     try:
-        data = session.media_bytes(item.id)
+        data = content.media_bytes(item.id)
         shown = display_media(item)
         mime = shown.mime if shown else "application/octet-stream"
-        prepared = decoder.prepare(data, mime, size, session.policy, item.severity)
+        prepared = decoder.prepare(data, mime, size, content.policy, item.severity)
     except MediaError as exc:
         view.error = exc.reason
         return view
@@ -90,10 +91,12 @@ class Preparer(QObject):
 
     ready = Signal(str)
 
-    def __init__(self, session: ReviewSession, workers: Workers, keep: int = 4) -> None:
+    def __init__(self, content: ProtectedContent, workers: Workers, keep: int = 4,
+                 decoder: DecoderProcess | None = None) -> None:
         super().__init__()
-        self._session = session
+        self._content = content
         self._workers = workers
+        self.decoder = decoder or DecoderProcess()
         self._keep = keep
         self._cache: dict[tuple[str, Size], PreparedView] = {}
         self._in_flight: set[tuple[str, Size]] = set()
@@ -101,7 +104,12 @@ class Preparer(QObject):
     def get(self, item_id: str, size: Size) -> PreparedView | None:
         return self._cache.get((item_id, size))
 
-    def want(self, items: list[Any], size: Size) -> None:
+    def close(self) -> None:
+        """End the decoder child process; nothing more is prepared."""
+        self._cache.clear()
+        self.decoder.shutdown()
+
+    def want(self, items: list[Item], size: Size) -> None:
         """Make sure these items (current first) are prepared for `size`; drop the rest."""
         wanted = {(i.id, size) for i in items}
         for key in list(self._cache):
@@ -112,8 +120,8 @@ class Preparer(QObject):
             if item.kind != "image" or key in self._cache or key in self._in_flight:
                 continue
             self._in_flight.add(key)
-            decoder = self._workers.decoder
-            Op(lambda it=item, d=decoder: prepare_view(self._session, it, size, d)).success(
+            decoder = self.decoder
+            Op(lambda it=item, d=decoder: prepare_view(self._content, it, size, d)).success(
                 self._store
             ).failure(lambda _e, k=key: self._in_flight.discard(k)).run_on(
                 self._workers.images, self._workers

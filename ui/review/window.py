@@ -1,11 +1,11 @@
 """The review window: one item at a time, decided from the keyboard.
 
 This module wires the parts together and routes commands and keys; each part has one
-job: `review_layout` places the widgets, `item_presenter` shows the current item and
-holds the review state, `decision_keys` is the decision/label/undo state machine,
-`item_feed` leases, refreshes and listens to sync, `pauses` covers the review page for
-breaks and today's cap, `reveal` is the only way unprotected content reaches the
-screen. All network and image work runs on the workers.
+job: `layout` places the widgets, `presenter` shows the current item and owns the review
+state, `decision_controller` is the decision/label/undo logic, `feed` leases, refreshes
+and listens to sync, `pauses` covers the review page for breaks and today's cap. The
+protected view (`ui.protected`: item view, preparer, reveal) is the only way content
+reaches the screen. All network and image work runs on the workers.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ui.actions import action_for_key, build_actions, show_chosen_labels
-from ui.decision_keys import DecisionKeys
-from ui.item_feed import ItemFeed
-from ui.item_presenter import ItemPresenter
 from ui.legend import HelpDialog
-from ui.pauses import PauseController
-from ui.preparer import Preparer
+from ui.protected.preparer import Preparer
+from ui.protected.reveal import RevealController
 from ui.relogin import Relogin
-from ui.reveal import RevealController
-from ui.review_layout import ReviewLayout, build_review_layout
+from ui.review.decision_controller import DecisionController
+from ui.review.feed import ItemFeed
+from ui.review.layout import ReviewLayout, build_review_layout
+from ui.review.pauses import PauseController
+from ui.review.presenter import ItemPresenter
 from ui.shortcuts import Command, build_table
 from ui.sync_bridge import SyncBridge
 from ui.workers import Workers
@@ -48,7 +48,7 @@ class ReviewWindow(QMainWindow):
                  sync_loop: Any = None) -> None:
         super().__init__()
         self.setObjectName("reviewWindow")
-        self.setWindowTitle(f"Reviewing {session.queue} · Reviewer Workstation")
+        self.setWindowTitle(f"Reviewing {session.queue} — Review · Reviewer Workstation")
         self.workstation, self.session, self.workers = workstation, session, workers
         self.table = build_table(session.taxonomy)
         self.layout_parts = parts = build_review_layout(self, self.table)
@@ -79,7 +79,8 @@ class ReviewWindow(QMainWindow):
                                        self.reveal, self.pauses, say, lambda: self.feed.filling)
         self.feed = ItemFeed(self.workstation, session, self.workers, self.presenter,
                              self.status, self.history, self.sync, self.relogin)
-        self.keys = DecisionKeys(session, self.presenter, self.reveal, self.history, say, self)
+        self.keys = DecisionController(session, self.presenter, self.reveal, self.history, say,
+                                       self)
         self.reveal.prepared = self.presenter.prepared_current
         self.preparer.ready.connect(self.presenter.prepared)
         self.presenter.item_shown.connect(self.item_shown)
@@ -108,11 +109,6 @@ class ReviewWindow(QMainWindow):
         """True while more items are being leased and downloaded."""
         return self.feed.filling
 
-    _filling = filling  # the name bench/bench_review_loop.py reads
-
-    def _prepared_current(self) -> Any:
-        return self.presenter.prepared_current()
-
     # --- life cycle ------------------------------------------------------------------
 
     def start(self) -> None:
@@ -129,6 +125,7 @@ class ReviewWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         self.session.close()
+        self.preparer.close()
         super().closeEvent(event)
         self.closed.emit()
 

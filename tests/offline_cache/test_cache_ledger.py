@@ -1,14 +1,12 @@
-"""Exposure ledger sums, policy cache, settings and the media index."""
+"""The exposure ledger: sums per local day, reveals per item, sync marks."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from uuid import uuid4
 
-from cache_factories import TAXONOMY
-
 from offline_cache.store import LocalStore
-from reviewer.protocol import ExposureEntry, PolicyReply, WellnessPolicy
+from reviewer.protocol import ExposureEntry
 
 
 def entry(item_id: str, started_at: datetime, duration_ms: int) -> ExposureEntry:
@@ -60,28 +58,3 @@ def test_ledger_sync_marks(store: LocalStore):
     assert store.ledger_unsynced(limit=1) == [entries[1]]
     assert store.ledger_unsynced(username="nobody") == []
     assert store.ledger_reveals_per_item("demo", ["i0"]) == {"i0": 1}  # synced still count
-
-
-def test_policy_cache_round_trip(store_path):
-    reply = PolicyReply(
-        taxonomies={"hate-speech": TAXONOMY},
-        wellness=WellnessPolicy(blur_sigma_pct=5, greyscale=False, daily_reveal_seconds_cap=60),
-        scope="team:vendor-a",
-    )
-    with LocalStore(store_path) as first:
-        assert first.cached_policy() is None
-        first.save_policy(reply)
-        first.save_policy(reply)
-
-    with LocalStore(store_path) as again:
-        assert again.cached_policy() == reply
-
-
-def test_settings_round_trip(store: LocalStore):
-    assert store.get_setting("last_server") is None
-
-    store.set_setting("last_server", "http://127.0.0.1:1")
-    store.set_setting("last_server", "http://127.0.0.1:2")
-
-    assert store.get_setting("last_server") == "http://127.0.0.1:2"
-

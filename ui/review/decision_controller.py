@@ -1,10 +1,11 @@
-"""What the decision, label, note and undo keys do: the review window's key state machine.
+"""The decision controller: what the decision, label, note and undo keys do.
 
-A decision key acts only in state "question" and switches to "transition" while
-`ReviewSession.decide` commits the decision (one small outbox commit, the only SQL on
-the GUI thread), so a held or repeated key can never answer twice. Label keys toggle a
-label of the current item; the next decision records the chosen labels, and they are
-forgotten when the item changes. A label toggle is never a decision.
+A decision key acts only when the presenter lets it begin a decision (state QUESTION ->
+TRANSITION, see `ui.review.presenter.ReviewState`) while `ReviewSession.decide` commits
+it (one small outbox commit, the only SQL on the GUI thread), so a held or repeated key
+can never answer twice. Label keys toggle a label of the current item; the next decision
+records the chosen labels, and they are forgotten when the item changes. A label toggle
+is never a decision.
 """
 
 from __future__ import annotations
@@ -15,22 +16,22 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from reviewer.builtin_actions import UNBLIND_ACTIONS, carries_labels
 from reviewer.errors import ReviewerError
 from reviewer.pacing import BreakDue
-from ui.note_dialog import ask_note
+from ui.review.note_dialog import ask_note
+from ui.review.presenter import ReviewState
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
-    from ui.history_panel import HistoryPanel
-    from ui.item_presenter import ItemPresenter
-    from ui.reveal import RevealController
+    from ui.protected.reveal import RevealController
+    from ui.review.history_panel import HistoryPanel
+    from ui.review.presenter import ItemPresenter
 
-UNBLIND_ACTIONS = ("escalate", "skip")
-NO_LABEL_ACTIONS = ("skip",)  # a skip hands the item back: it judges nothing
 AFTER_DECISION_MS = 40
 
 
-class DecisionKeys(QObject):
+class DecisionController(QObject):
     """`labels_changed(frozenset)` and `note_changed(str)` for the panels;
     `decided()` after each recorded decision, `history_changed()` after undo/change."""
 
@@ -53,7 +54,7 @@ class DecisionKeys(QObject):
 
     def toggle_label(self, label_id: str) -> None:
         """Choose or unchoose a label of the item on screen (nothing is recorded)."""
-        if self.presenter.state != "question":
+        if self.presenter.state != ReviewState.QUESTION:
             return
         self._set_labels(self.labels ^ {label_id})
 
@@ -67,7 +68,7 @@ class DecisionKeys(QObject):
         self.note_changed.emit(self.note or "")
 
     def add_note(self) -> None:
-        if self.presenter.state not in ("question", "preparing", "loading"):
+        if not self.presenter.working:
             return
         self.reveal.end("note")
         note = ask_note(self._parent, self.note)
@@ -82,14 +83,14 @@ class DecisionKeys(QObject):
             self.change(self.history.chosen_decision_id(), action)
             return
         presenter = self.presenter
-        if presenter.state != "question":
+        if presenter.state != ReviewState.QUESTION:
             return  # a repeat, a key while recording, during a break or past the cap
         if presenter.broken and action not in UNBLIND_ACTIONS:
             self._say("This item cannot be displayed: escalate (E) or skip (S).")
             return
-        presenter.state = "transition"
+        presenter.begin_decision()
         self.reveal.end("item change")
-        labels = () if action in NO_LABEL_ACTIONS else sorted(self.labels)
+        labels = sorted(self.labels) if carries_labels(action) else ()
         try:
             self.session.decide(action, labels=labels, note=self.note)
         except BreakDue:
@@ -97,7 +98,7 @@ class DecisionKeys(QObject):
             return
         except ReviewerError as exc:
             self._say(exc.message)
-            presenter.state = "question"
+            presenter.decision_refused()
             return
         self._set_note(None)
         self._set_labels(frozenset())  # they belonged to the item just decided
@@ -121,7 +122,7 @@ class DecisionKeys(QObject):
         self.history_changed.emit()
 
     def undo(self) -> None:
-        if self.presenter.state in ("transition", "break"):
+        if self.presenter.state in (ReviewState.TRANSITION, ReviewState.BREAK):
             return
         self.reveal.end("item change")
         try:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.errors import AuthExpired
-from ui.login_dialog import explain
+from ui.errors import explain
 from ui.workers import Op, Workers
 
 if TYPE_CHECKING:

@@ -1,0 +1,77 @@
+"""The reviewer's workspace: choose a queue, then review it in the review window.
+
+Registered in `ui.workspaces`; built by the shell's `AppFlow`, whose login, workers and
+quit it uses. Every step that talks to the server runs on the network worker.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reviewer.errors import AuthExpired
+from ui.errors import explain
+from ui.review.queue_picker import QueuePicker
+from ui.review.window import ReviewWindow
+from ui.workers import Op
+from ui.workspaces import add_workspace_menu
+
+if TYPE_CHECKING:
+    from ui.app import AppFlow
+
+
+class ReviewWorkspace:
+    """Queue picker -> review window."""
+
+    def __init__(self, flow: AppFlow) -> None:
+        self.flow = flow
+        self.picker: QueuePicker | None = None
+        self.window: ReviewWindow | None = None
+
+    def start(self) -> None:
+        self.show_picker()
+
+    def close(self) -> None:
+        if self.picker is not None:
+            self.picker.hide()
+        if self.window is not None:
+            self.window.close()
+
+    def show_picker(self) -> None:
+        flow = self.flow
+        self.picker = QueuePicker(flow.workstation, flow.workers)
+        self.picker.accepted.connect(lambda: self.start_review(self.picker.chosen))
+        self.picker.rejected.connect(lambda: flow.workspace_closed(self))
+        self.picker.auth_expired.connect(self._picker_auth_expired)
+        self.picker.show()
+
+    def _picker_auth_expired(self) -> None:
+        if self.picker is not None:
+            self.picker.hide()
+        self.flow.show_login(reason=AuthExpired().message)
+
+    def start_review(self, queue: str | None) -> None:
+        if queue is None:
+            return
+        flow = self.flow
+        Op(lambda: flow.workstation.start_review(queue)).success(self._open_window).failure(
+            self._review_failed
+        ).run_on(flow.workers.network, flow.workers)
+
+    def _review_failed(self, error: BaseException) -> None:
+        if isinstance(error, AuthExpired):
+            self.flow.show_login(reason=error.message)
+            return
+        self.show_picker()
+        if self.picker is not None:
+            self.picker.info.setText(explain(error))
+
+    def _open_window(self, session: Any) -> None:
+        flow = self.flow
+        self.window = ReviewWindow(flow.workstation, session, flow.workers,
+                                   flow.workstation.sync_loop)
+        if flow.demo:
+            self.window.setWindowTitle(self.window.windowTitle() + " · demo server")
+        add_workspace_menu(self.window, flow)
+        self.window.closed.connect(lambda: flow.workspace_closed(self))
+        self.window.show()
+        self.window.activateWindow()
