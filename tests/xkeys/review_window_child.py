@@ -20,7 +20,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from reviewer.workstation import Workstation
-from ui.review_window import ReviewWindow
+from ui.review.window import ReviewWindow
 from ui.workers import Workers
 
 
