@@ -78,3 +78,17 @@ def test_three_quick_separate_presses_are_three_decisions(review: QtChild,
     keyboard.tap_each(["1", "1", "1"], gap=0.5)
     decided = report(review, keyboard)["decided"]
     assert len(decided) == len(set(decided)) == 3
+
+
+def test_undo_held_two_seconds_undoes_one_decision(review: QtChild,
+                                                   keyboard: KeyDriver) -> None:
+    keyboard.tap_each(["1", "1"], gap=0.5)
+    first, second = reversed(report(review, keyboard)["decided"])
+    keyboard.hold("Ctrl+Z", 2.0)
+    assert report(review, keyboard)["current"] == second  # not `first`: one undo
+
+
+def test_timed_reveal_key_held_two_seconds_is_one_reveal(review: QtChild,
+                                                         keyboard: KeyDriver) -> None:
+    keyboard.hold("R", 2.0)
+    assert report(review, keyboard)["reveals_started"] == 1

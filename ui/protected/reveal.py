@@ -95,6 +95,10 @@ class RevealController(QObject):
             self.end("release")
 
     def toggle(self) -> None:
+        """Reveal for the timeout, or end it; a held key toggles once."""
+        press = self._keys.current if self._keys is not None else None
+        if press is not None and press.repeat:
+            return
         if self.active:
             self.end("toggle")
         else:

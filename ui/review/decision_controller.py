@@ -65,8 +65,9 @@ class DecisionController(QObject):
     # --- labels and notes ------------------------------------------------------------
 
     def toggle_label(self, label_id: str) -> None:
-        """Choose or unchoose a label of the item on screen (nothing is recorded)."""
-        if self.presenter.state != ReviewState.QUESTION:
+        """Choose or unchoose a label of the item on screen (nothing is recorded); a held
+        key toggles once."""
+        if self.presenter.state != ReviewState.QUESTION or self._repeat():
             return
         self._set_labels(self.labels ^ {label_id})
 
@@ -153,8 +154,15 @@ class DecisionController(QObject):
         self._say(f"Decision changed to {action}.")
         self.history_changed.emit()
 
+    def _repeat(self) -> bool:
+        """True while handling a keyboard's auto-repeat of a key already down."""
+        press = self.keys.current
+        return press is not None and press.repeat
+
     def undo(self) -> None:
-        if self.presenter.state in (ReviewState.TRANSITION, ReviewState.BREAK):
+        """Undo the last decision; a held Ctrl+Z undoes one."""
+        if self.presenter.state in (ReviewState.TRANSITION, ReviewState.BREAK) or (
+                self._repeat()):
             return
         self.reveal.end("item change")
         try:
