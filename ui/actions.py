@@ -78,3 +78,22 @@ def show_chosen_labels(
         blocked = action.blockSignals(True)
         action.setChecked(command.toggles in chosen)
         action.blockSignals(blocked)
+
+
+def rebuild_actions(
+    window: QMainWindow, old: dict[str, QAction], table: CommandTable,
+    handler: Callable[[Command], None],
+) -> dict[str, QAction]:
+    """Replace the table's actions and menus after a key change; menus that are not the
+    table's (a workspace's own) stay, after the table's menus."""
+    bar = window.menuBar()
+    others = [a.menu() for a in bar.actions() if a.menu() is not None
+              and not any(x.property(COMMAND_ID) is not None for x in a.menu().actions())]
+    for action in old.values():
+        window.removeAction(action)
+        action.deleteLater()
+    bar.clear()
+    actions = build_actions(window, table, handler)
+    for menu in others:
+        bar.addMenu(menu)
+    return actions

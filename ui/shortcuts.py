@@ -3,16 +3,21 @@
 QActions, menus, the on-screen legend, the context panel's label chips and the F1 help
 are all built from `CommandTable`, so a key is written down once (in
 resources/shortcuts.json, or in the queue's taxonomy for its decision and label keys
-1-9) and can never disagree between places. No widgets are built here.
+1-9) and can never disagree between places. A person's own keys (`overrides`, saved per
+user by `ui.key_settings`) are applied on top, by command id: the taxonomy's commands
+are "decide:<action id>" and "label:<label id>", so a remap of the action on key 2
+follows the action when the server reorders the taxonomy. No widgets are built here.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+
+from PySide6.QtGui import QKeySequence
 
 from reviewer.protocol import Taxonomy, TaxonomyEntry
 
@@ -61,6 +66,37 @@ class CommandTable:
     def labels(self) -> list[Command]:
         return [c for c in self.commands if c.toggles is not None]
 
+    def holder_of(self, key: str | None, *, besides: str | None = None) -> Command | None:
+        """The command bound to `key` (other than `besides`), if any."""
+        wanted = normalize_key(key)
+        if not wanted:
+            return None
+        return next((c for c in self.commands
+                     if c.id != besides and normalize_key(c.key) == wanted), None)
+
+
+def normalize_key(key: str | None) -> str:
+    """One spelling per key ("ctrl+z" and "Ctrl+Z" are the same key); "" for none."""
+    if not key:
+        return ""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText)
+
+
+def with_overrides(table: CommandTable, overrides: Mapping[str, str | None]) -> CommandTable:
+    """The table with a person's own keys: an override ("" unbinds) wins, and a command
+    whose default key a person gave to another command loses it (shown unbound)."""
+    known = {c.id for c in table}
+    mine = {cid: normalize_key(key) for cid, key in overrides.items() if cid in known}
+    taken = {key for key in mine.values() if key}
+    commands = []
+    for command in table:
+        if command.id in mine:
+            key = mine[command.id] or None
+        else:
+            key = None if normalize_key(command.key) in taken else command.key
+        commands.append(replace(command, key=key))
+    return CommandTable(commands=tuple(commands), menus=table.menus)
+
 
 def load_defaults(path: Path | None = None) -> tuple[list[Command], list[str]]:
     """Read the default commands (everything except the queue's own decision keys)."""
@@ -82,7 +118,8 @@ def load_defaults(path: Path | None = None) -> tuple[list[Command], list[str]]:
     return commands, list(raw["menus"])
 
 
-def build_table(taxonomy: Taxonomy | None, path: Path | None = None) -> CommandTable:
+def build_table(taxonomy: Taxonomy | None, path: Path | None = None,
+                overrides: Mapping[str, str | None] | None = None) -> CommandTable:
     """The queue's decision actions, then its labels, in front of the default commands.
 
     Taxonomy actions that a default command already records (`escalate`, `skip`) keep the
@@ -99,7 +136,8 @@ def build_table(taxonomy: Taxonomy | None, path: Path | None = None) -> CommandT
                              LABELS_MENU, "toggles")
     if labels and LABELS_MENU not in menus:
         menus.insert(min(2, len(menus)), LABELS_MENU)
-    return CommandTable(commands=tuple(decide + labels + defaults), menus=tuple(menus))
+    table = CommandTable(commands=tuple(decide + labels + defaults), menus=tuple(menus))
+    return with_overrides(table, overrides) if overrides else table
 
 
 def _queue_commands(entries: list[TaxonomyEntry], taken: set[str], prefix: str, menu: str,

@@ -91,6 +91,14 @@ class ContextPanel(QFrame):
             self.label_chips[command.toggles or command.id] = (command, chip)
         self.show_chosen_labels(())
 
+    def set_label_commands(self, labels: Sequence[Command]) -> None:
+        """The label commands with their (maybe changed) keys."""
+        for command in labels:
+            label_id = command.toggles or command.id
+            if label_id in self.label_chips:
+                self.label_chips[label_id] = (command, self.label_chips[label_id][1])
+        self.show_chosen_labels(self.chosen_labels)
+
     def show_chosen_labels(self, chosen: Collection[str]) -> None:
         self.chosen_labels = frozenset(chosen)
         for label_id, (command, chip) in self.label_chips.items():

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 
-from ui.actions import action_for_key, build_actions, show_chosen_labels
-from ui.legend import HelpDialog
+from ui.actions import action_for_key, build_actions, rebuild_actions, show_chosen_labels
+from ui.key_settings import load_overrides, save_overrides
+from ui.legend import HelpDialog, Legend
 from ui.physical_keys import PhysicalKeys
 from ui.protected.preparer import Preparer
 from ui.protected.reveal import RevealController
@@ -28,7 +29,8 @@ from ui.review.feed import ItemFeed
 from ui.review.layout import ReviewLayout, build_review_layout
 from ui.review.pauses import PauseController
 from ui.review.presenter import ItemPresenter
-from ui.shortcuts import Command, build_table
+from ui.shortcut_settings import ShortcutSettings
+from ui.shortcuts import Command, CommandTable, build_table
 from ui.sync_bridge import SyncBridge
 from ui.workers import Workers
 
@@ -51,7 +53,8 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Reviewing {session.queue} — Review · Reviewer Workstation")
         self.workstation, self.session, self.workers = workstation, session, workers
-        self.table = build_table(session.taxonomy)
+        self.table = build_table(session.taxonomy,
+                                 overrides=load_overrides(workstation.username))
         self.layout_parts = parts = build_review_layout(self, self.table)
         self.view, self.context, self.history = parts.view, parts.context, parts.history
         self.legend, self.status = parts.legend, parts.status
@@ -179,6 +182,7 @@ class ReviewWindow(QMainWindow):
             "history": self.history.focus_list,
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "help": self.show_help,
+            "shortcut_settings": self.change_shortcuts,
             "quit": self.close,
         }
         handler = handlers.get(command.id)
@@ -188,6 +192,30 @@ class ReviewWindow(QMainWindow):
     def show_help(self) -> None:
         self.reveal.end("help")
         HelpDialog(self.table, self).exec()
+
+    def change_shortcuts(self) -> None:
+        """The shortcuts dialog; saved keys apply at once to menus, legend and help."""
+        self.reveal.end("settings")
+        username = self.workstation.username or ""
+        dialog = ShortcutSettings(build_table(self.session.taxonomy),
+                                  load_overrides(username), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        save_overrides(username, dialog.overrides)
+        self.apply_table(dialog.current)
+        self.status.say("Keyboard shortcuts saved.")
+
+    def apply_table(self, table: CommandTable) -> None:
+        """Use `table` from now on: actions, menus, legend and label chips follow it."""
+        self.table = table
+        self.actions_by_id = rebuild_actions(self, self.actions_by_id, table,
+                                             self._run_command)
+        legend = Legend(table)
+        self.layout_parts.review_page.layout().replaceWidget(self.legend, legend)
+        self.legend.deleteLater()
+        self.legend = legend
+        self.context.set_label_commands(table.labels())
+        self._show_labels(self.keys.labels)
 
     # --- keys and window events ------------------------------------------------------
 
