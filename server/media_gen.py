@@ -1,5 +1,6 @@
-"""Synthetic demo media made with cheap Pillow operations: gradients, shapes, smooth noise
-and captions. No real content of any kind. Also the deliberately broken files the
+"""Synthetic test media made with cheap Pillow operations: gradients, shapes, smooth noise
+and captions (the demo's photo-like pictures are `server.demo_scenes`). No real content
+of any kind. Also the deliberately broken files the
 client must survive (truncated JPEG, decompression bomb, wrong MIME, hash mismatch).
 """
 
@@ -83,19 +84,6 @@ def colour_name(rgb: tuple[int, int, int]) -> str:
 
 _HUES = ((15, "red"), (45, "orange"), (70, "yellow"), (160, "green"), (200, "teal"),
          (255, "blue"), (290, "purple"), (335, "pink"))
-
-
-def describe_synthetic_image(width: int, height: int, seed: int) -> str:
-    """What `synthetic_image(width, height, seed)` shows, e.g. "Synthetic image: red and
-    blue shapes on a gradient": the colours of its largest shapes, neutral words only."""
-    names: list[str] = []
-    for shape in sorted(_plan(width, height, seed).shapes, key=lambda s: -s.area):
-        name = colour_name(shape.colour)
-        if name not in names:
-            names.append(name)
-    names = names[:3]
-    colours = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"Synthetic image: {colours} shapes on a gradient"
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

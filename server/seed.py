@@ -1,14 +1,17 @@
 """`seed_demo`: synthetic users, queues and items for the demo and for tests. Idempotent:
 running it again adds only what is missing (and resets passwords only when given).
 
-"small" makes every user, queue, text item and broken case with small images only;
-"full" adds large images up to 12 megapixels (JPEG and PNG). Ordinary images get a
-preview as at ingest (large ones only); the broken cases never do, since they exist to
+"small" makes every user, queue, text item and broken case with low-resolution images
+only (many tests seed it: it must stay quick); "full" (the demo) makes the same items with
+phone-sized images and adds camera photos up to 12 megapixels (JPEG and PNG, some with an
+EXIF orientation). Texts are multilingual posts of realistic length. Ordinary images get
+a preview as at ingest (large ones only); the broken cases never do, since they exist to
 test the client's "cannot display" path on the original.
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
 import zlib
 from dataclasses import dataclass, field
@@ -22,9 +25,10 @@ from reviewer.protocol import MediaRef
 from server.accounts import set_password
 from server.config import default_db_url
 from server.db import Database
+from server.demo_scenes import describe_scene, encode_scene, scene_image
+from server.demo_texts import language_for, synthetic_post
 from server.media_gen import (
     decompression_bomb_png,
-    describe_synthetic_image,
     encode,
     not_an_image,
     synthetic_image,
@@ -39,14 +43,16 @@ from server.seed_content import (
     BROKEN_KINDS,
     BROKEN_POSITIONS,
     BROKEN_QUEUE,
+    PHONE_SIZES,
     QUEUES,
     SMALL_SIZES,
     USERS,
+    ImageSize,
     QueuePlan,
     report_reason,
     sla_offset_minutes,
-    synthetic_text,
     text_description,
+    text_length,
 )
 from server.services.items import add_item, ensure_queue, store_preview
 
@@ -84,11 +90,29 @@ def _seed_users(db: Database, db_url: str, passwords: dict[str, str] | None,
             summary.passwords[username] = given
 
 
-def _image(store: MediaStore, width: int, height: int, fmt: str, seed: int,
+CACHED_PIXELS = 1_000_000
+"""Pictures up to this size are kept in memory once made (a few MB in all): the test
+suite seeds many servers in one process, always with the same small pictures."""
+
+
+@functools.lru_cache(maxsize=64)
+def _small_picture(size: ImageSize, seed: int, caption: str) -> bytes:
+    """The file of a small picture, made once per process."""
+    return encode_scene(scene_image(size[0], size[1], seed, caption), size[2], size[3])
+
+
+def _picture(size: ImageSize, seed: int, caption: str) -> bytes:
+    width, height, fmt, orientation = size
+    if width * height <= CACHED_PIXELS:
+        return _small_picture(size, seed, caption)
+    return encode_scene(scene_image(width, height, seed, caption), fmt, orientation)
+
+
+def _image(store: MediaStore, size: ImageSize, seed: int,
            caption: str) -> tuple[MediaRef, MediaRef | None]:
     """The stored image and its stored preview (None when it is small)."""
-    data = encode(synthetic_image(width, height, seed, caption), fmt)
-    mime = "image/jpeg" if fmt == "JPEG" else "image/png"
+    data = _picture(size, seed, caption)
+    mime = "image/jpeg" if size[2] == "JPEG" else "image/png"
     media = MediaRef(sha256=store.put(data), mime=mime, bytes=len(data))
     return media, store_preview(store, "image", data, mime)
 
@@ -113,12 +137,12 @@ def _plan_items(plan: QueuePlan, scale: Scale) -> list[tuple[str, dict[str, obje
     """(item id, spec) in queue order; spec says what to make."""
     specs: list[dict[str, object]] = []
     images = round(plan.count * plan.image_share)
+    sizes = SMALL_SIZES if scale == "small" else PHONE_SIZES
     for n in range(plan.count):
         spec: dict[str, object] = {"n": n, "category": plan.categories[n % len(plan.categories)],
                                    "severity": n % 4}
         if n % max(1, round(plan.count / max(images, 1))) == 0 and images > 0:
-            width, height = SMALL_SIZES[n % len(SMALL_SIZES)]
-            spec.update(image=(width, height, "PNG" if n % 2 else "JPEG"))
+            spec.update(image=sizes[n % len(sizes)])
         specs.append(spec)
     if scale == "full":
         for i, size in enumerate(plan.big_images):
@@ -145,16 +169,20 @@ def _item_fields(store: MediaStore, plan: QueuePlan, spec: dict[str, object]
         context["test_case"] = f"broken:{broken}"
         context["description"] = BROKEN_DESCRIPTIONS[str(broken)]
     elif "image" in spec:
-        width, height, fmt = spec["image"]  # type: ignore[misc]
+        size: ImageSize = spec["image"]  # type: ignore[assignment]
         kind, seed = "image", zlib.crc32(f"{plan.name}:{n}".encode())
-        media, preview = _image(store, width, height, fmt, seed=seed,
+        width, height, fmt, orientation = size
+        media, preview = _image(store, size, seed=seed,
                                 caption=f"{plan.name} #{n} ({width}x{height})")
-        context["description"] = (f"{describe_synthetic_image(width, height, seed)}; "
-                                  f"{width}x{height} {fmt}")
+        turned = f", EXIF orientation {orientation}" if orientation != 1 else ""
+        context["description"] = f"{describe_scene(seed)}; {width}x{height} {fmt}{turned}"
     else:
-        words = 400 if n == 1 else 12 + n % 30
-        text = synthetic_text(n, plan.name, words)
-        context["description"] = text_description(words)
+        language = language_for(n + len(plan.name))  # queues start at different languages
+        text = synthetic_post(zlib.crc32(f"{plan.name}:{n}".encode()), language,
+                              promo=plan.name == "spam", min_chars=text_length(n))
+        context["language"] = language.code
+        context["description"] = text_description(language.name, language.script,
+                                                  language.rtl, len(text))
     return {"queue": plan.name, "kind": kind, "category": category,
             "severity": int(spec["severity"]), "text": text, "media": media,  # type: ignore[call-overload]
             "preview": preview, "context": context}

@@ -1,6 +1,8 @@
-"""What the demo seeding creates: users, queues with taxonomies, and item plans.
+"""What the demo seeding creates: users, queues with taxonomies, and item plans (which
+items are images and at what sizes, how long the texts are).
 
-Plain data, so tests and the report can read it. All content is synthetic.
+Plain data, so tests and the report can read it. All content is synthetic: pictures from
+`server.demo_scenes`, texts from `server.demo_texts`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ def taxonomy(actions: list[tuple[str, str]], labels: list[tuple[str, str]]) -> d
     return {"actions": _entries(actions, 1), "labels": _entries(labels, len(actions) + 1)}
 
 
+ImageSize = tuple[int, int, str, int]
+"""(width, height, format, EXIF orientation): the size a viewer displays once it applies
+the orientation; 6 and 8 store the picture turned a quarter, as phone cameras do."""
+
+
 @dataclass(frozen=True)
 class QueuePlan:
     name: str
@@ -38,7 +45,8 @@ class QueuePlan:
     image_share: float
     """Fraction of the queue's items that are images (the rest are text)."""
     count: int = 22
-    big_images: tuple[tuple[int, int, str], ...] = field(default=())
+    big_images: tuple[ImageSize, ...] = field(default=())
+    """Added by the "full" scale only: camera photos up to 12 megapixels."""
 
 
 QUEUES = (
@@ -51,7 +59,7 @@ QUEUES = (
              ("counter_speech", "Counter-speech")],
         ),
         categories=("slur", "harassment", "hate_symbol"), image_share=0.3,
-        big_images=((1024, 1024, "PNG"), (2048, 1536, "JPEG")),
+        big_images=((3024, 4032, "JPEG", 6), (2048, 1536, "PNG", 1)),
     ),
     QueuePlan(
         name="violent-imagery", title="Violent imagery", sensitivity=3, prefix="vi",
@@ -61,8 +69,8 @@ QUEUES = (
             [("gore", "Gore"), ("weapon", "Weapon"), ("newsworthy", "Newsworthy")],
         ),
         categories=("graphic_violence", "weapons", "injury"), image_share=0.85,
-        big_images=((2828, 2828, "JPEG"), (3464, 2309, "PNG"), (4000, 3000, "JPEG"),
-                    (4000, 3000, "PNG")),
+        big_images=((2828, 2828, "JPEG", 1), (3464, 2309, "PNG", 1), (4000, 3000, "JPEG", 1),
+                    (4000, 3000, "PNG", 1), (3024, 4032, "JPEG", 8)),
     ),
     QueuePlan(
         name="spam", title="Spam and scams", sensitivity=1, prefix="sp",
@@ -71,7 +79,7 @@ QUEUES = (
             [("scam", "Scam"), ("phishing", "Phishing"), ("bot", "Bot network")],
         ),
         categories=("scam", "phishing", "bulk"), image_share=0.4,
-        big_images=((1600, 1200, "JPEG"),),
+        big_images=((4032, 3024, "JPEG", 3),),
     ),
 )
 
@@ -80,16 +88,30 @@ BROKEN_KINDS = ("truncated", "bomb", "mime", "hash")
 BROKEN_POSITIONS = (2, 5, 8, 11)
 """Where, in the broken queue's order, the broken items sit: a first lease meets them."""
 
-SMALL_SIZES = ((64, 48), (160, 120), (320, 240), (480, 640), (800, 600), (1200, 800))
+SMALL_SIZES: tuple[ImageSize, ...] = (
+    # The "small" scale (many tests seed it): low-resolution uploads, quick to make.
+    (640, 480, "JPEG", 1), (480, 640, "PNG", 1), (360, 640, "JPEG", 6), (800, 600, "PNG", 1),
+    (400, 400, "JPEG", 1), (720, 540, "JPEG", 3),
+)
+PHONE_SIZES: tuple[ImageSize, ...] = (
+    # The "full" scale's ordinary images: what phones post and capture.
+    (1080, 1350, "JPEG", 1),  # portrait post
+    (1170, 2532, "PNG", 1),   # phone screenshot
+    (1080, 1080, "JPEG", 1),  # square post
+    (1200, 1600, "JPEG", 6),  # portrait photo, stored sideways with its EXIF orientation
+    (1920, 1080, "JPEG", 1),  # video still
+    (750, 1334, "PNG", 1),    # older phone's screenshot
+    (1080, 1920, "JPEG", 1),  # story
+    (2048, 1536, "JPEG", 1),  # resized camera photo
+)
 
-_WORDS = ("lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed",
-          "do", "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna")
+TEXT_LONG_CHARS = 1800
+"""The first text item of a queue (n == 1) is a long post: masking and scrolling."""
 
 
-def synthetic_text(seed: int, queue: str, words: int) -> str:
-    """Placeholder prose: obviously synthetic, never real user content."""
-    body = " ".join(_WORDS[(seed * 7 + i * 3) % len(_WORDS)] for i in range(words))
-    return f"[synthetic sample {seed} for {queue}] {body.capitalize()}."
+def text_length(n: int) -> int:
+    """Characters a text post has at least: most are short, as posts are (60-560)."""
+    return TEXT_LONG_CHARS if n == 1 else 60 + (n * 137) % 500
 
 
 # --- what the context panel shows ------------------------------------------------------
@@ -120,8 +142,9 @@ def report_reason(category: str, n: int) -> str:
     return f"Reported by {reporters} user{'s' if reporters > 1 else ''}: {reason}"
 
 
-def text_description(words: int) -> str:
-    return f"Synthetic text post: {words} words of placeholder Latin"
+def text_description(language: str, script: str, rtl: bool, chars: int) -> str:
+    direction = ", right to left" if rtl else ""
+    return f"Synthetic text post in {language} ({script} script{direction}), {chars} characters"
 
 
 def sla_offset_minutes(n: int) -> int:

@@ -1,5 +1,7 @@
 """Demo seeding: users, queues, >= 60 items, the broken cases, idempotence, 12 MP images,
-previews for large images and never for the broken cases."""
+previews for large images and never for the broken cases; pictures at the stated sizes and
+EXIF orientations, texts in the stated scripts, everything marked synthetic (the checks
+themselves are in seed_checks.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ from datetime import timedelta
 import httpx
 import pytest
 from PIL import Image
+from seed_checks import (
+    assert_pictures_as_stated,
+    assert_texts_in_stated_scripts,
+    seeded_items,
+    stated_picture,
+)
 from server_harness import Harness
 
 from reviewer.protocol import API_PREFIX, PREVIEW_EDGE, MediaRef
@@ -22,6 +30,7 @@ from server.media_gen import encode, synthetic_image
 from server.media_store import MediaStore
 from server.models import Item
 from server.seed import seed_demo
+from server.seed_content import PHONE_SIZES, QUEUES, SMALL_SIZES
 
 
 def _login(server: EmbeddedServer, username: str, password: str) -> dict[str, str]:
@@ -46,8 +55,8 @@ def _assert_context_panel_fields(db_url: str) -> list[Item]:
         assert reason.endswith(REASONS[item.category]), (item.id, reason)
         assert description and "Synthetic" in description, item.id
         if item.kind == "image" and "test_case" not in item.context:
-            assert description.startswith("Synthetic image: ") and " shapes on a gradient" in (
-                description), description
+            assert description.startswith("Synthetic image: ") and " sky over " in (
+                description) and " shapes; " in description, description
         assert item.sla_due is not None, item.id
         offset = item.sla_due - item.created_at
         assert timedelta(hours=1) <= offset <= timedelta(hours=7), (item.id, offset)
@@ -118,11 +127,33 @@ def test_full_seed_adds_images_up_to_12_megapixels(tmp_path) -> None:
     assert ("JPEG", 12_000_000) in sizes and ("PNG", 12_000_000) in sizes
     _assert_previews_only_for_large_images(db_url, MediaStore(data_dir / "media"))
 
+    items = seeded_items(db_url)
+    made = assert_pictures_as_stated(items, MediaStore(data_dir / "media"))
+    big = {size for plan in QUEUES for size in plan.big_images}
+    assert made == set(PHONE_SIZES) | big  # every phone size and every camera photo
+    assert {orientation for *_size, orientation in made} == {1, 3, 6, 8}
+    assert min(w * h for w, h, *_ in made) < 1_100_000 < 12_000_000 <= max(
+        w * h for w, h, *_ in made)  # from phone posts to 12 MP
+    assert_texts_in_stated_scripts(items)
+
+
+def test_small_seed_makes_low_resolution_pictures_and_multilingual_texts(tmp_path) -> None:
+    """The scale the tests use: every picture at its stated size and orientation (some
+    turned by EXIF), every text in its stated script, all marked synthetic."""
+    data_dir = tmp_path / "data"
+    db_url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_demo(db_url, data_dir, scale="small")
+    items = seeded_items(db_url)
+    made = assert_pictures_as_stated(items, MediaStore(data_dir / "media"))
+    assert made == set(SMALL_SIZES)
+    assert {6, 3} <= {orientation for *_size, orientation in made}
+    assert_texts_in_stated_scripts(items)
+
 
 def _seeded_size(item: Item) -> tuple[int, int]:
     """The size the seeding wrote at the end of the description ("...; 4000x3000 JPEG")."""
-    width, height = item.context["description"].rsplit("; ", 1)[1].split()[0].split("x")
-    return int(width), int(height)
+    width, height, _fmt, _orientation = stated_picture(item)
+    return width, height
 
 
 def _assert_previews_only_for_large_images(db_url: str, store: MediaStore) -> None:

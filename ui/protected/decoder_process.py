@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from reviewer.protocol import WellnessPolicy
@@ -41,6 +41,8 @@ CHILD_NICENESS = 10
 CRASH_REASON = "The image crashed the decoder and cannot be displayed safely."
 PR_SET_PDEATHSIG = 1
 WATCHDOG_SECONDS = 1.0
+LIVENESS_SECONDS = 1.0
+"""How often a thread waiting for a result checks that the children are still there."""
 
 
 def _child_setup(parent: int) -> None:
@@ -117,12 +119,23 @@ class DecoderProcess:
         for attempt in (1, 2):
             pool = self._ensure_pool()
             try:
-                return pool.submit(self._work, *args).result()
+                return self._result(pool, pool.submit(self._work, *args))
             except BrokenProcessPool as exc:
                 self._discard(pool)
                 if attempt == 2:
                     raise MediaError(CRASH_REASON) from exc
         raise AssertionError("unreachable")
+
+    def _result(self, pool: ProcessPoolExecutor, job: Future[PreparedImage]) -> PreparedImage:
+        """The job's result. A child killed halfway through its reply (with the thread that
+        started it: PR_SET_PDEATHSIG follows the thread) leaves the pool waiting for the
+        rest for ever; seeing the child gone breaks the pool instead."""
+        while True:
+            try:
+                return job.result(timeout=LIVENESS_SECONDS)
+            except TimeoutError:
+                if self._closed or not _alive(pool):
+                    raise BrokenProcessPool("a decoder child is gone") from None
 
     def shutdown(self) -> None:
         """End the child processes now (a job in flight is abandoned) and refuse more."""
@@ -140,10 +153,16 @@ class DecoderProcess:
         return [p.pid for p in processes.values() if p.pid is not None]
 
 
+def _alive(pool: ProcessPoolExecutor) -> bool:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    return bool(processes) and all(process.is_alive() for process in processes)
+
+
 def _end(pool: ProcessPoolExecutor) -> None:
     """Shut a pool down without waiting for a job in flight: its children are
     terminated (a hostile image may take a decoder long to finish) and reaped."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
@@ -151,3 +170,10 @@ def _end(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(timeout=2)
+    # A child ended halfway through sending a result (a prepared image is megabytes, more
+    # than a pipe holds) leaves that result half-written; the app holds the pipe's writing
+    # end too, so the pool's manager thread would wait for the rest forever and the app
+    # would hang at exit. Closing our end turns the rest into end-of-file: the pool breaks
+    # and the job in flight fails instead.
+    with contextlib.suppress(Exception):
+        results._writer.close()  # type: ignore[union-attr]

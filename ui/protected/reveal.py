@@ -3,8 +3,9 @@
 A reveal starts only if the content's exposure gate allows it
 (`ProtectedContent.reveal_start`: the caps of the person looking, which hold offline),
 and ends on key release (hold), on its timer (toggle, and as a safety net for hold), on
-focus loss and on item change. Ending always re-protects the view first and then records
-the reveal's duration through the gate.
+focus loss and on item change. A held key is one reveal: its auto-repeats start nothing,
+and only its real release (`ui.physical_keys`) ends the reveal. Ending always re-protects
+the view first and then records the reveal's duration through the gate.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reviewer.errors import ReviewerError
 from reviewer.protected import ProtectedContent
 
 if TYPE_CHECKING:
+    from ui.physical_keys import PhysicalKeys
     from ui.protected.item_view import ItemView
     from ui.protected.preparer import PreparedView
 
@@ -29,10 +31,15 @@ class RevealController(QObject):
     refused = Signal(str)
     changed = Signal(bool)
 
-    def __init__(self, content: ProtectedContent, view: ItemView) -> None:
+    def __init__(self, content: ProtectedContent, view: ItemView,
+                 keys: PhysicalKeys | None = None) -> None:
         super().__init__()
         self._content = content
         self._view = view
+        self._keys = keys
+        self._hold_key: int | None = None
+        if keys is not None:
+            keys.released.connect(self._key_released)
         self.mode: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -69,7 +76,29 @@ class RevealController(QObject):
         self._view.set_revealed(True, pixmap)
         self.changed.emit(True)
 
+    def hold(self) -> None:
+        """The hold key: reveal until it is really released. Its auto-repeats (flagged or
+        not) start nothing, so a held key is one reveal, even after the timer ended it."""
+        press = self._keys.current if self._keys is not None else None
+        if press is not None and press.repeat:
+            return
+        self._hold_key = press.key if press is not None else None
+        self.start("hold")
+
+    def hold_key_released(self) -> None:
+        """A release of the hold key with no keyboard behind it (a synthetic event)."""
+        if self.mode == "hold" and self._hold_key is None:
+            self.end("release")
+
+    def _key_released(self, key: int) -> None:
+        if self.mode == "hold" and key == self._hold_key:
+            self.end("release")
+
     def toggle(self) -> None:
+        """Reveal for the timeout, or end it; a held key toggles once."""
+        press = self._keys.current if self._keys is not None else None
+        if press is not None and press.repeat:
+            return
         if self.active:
             self.end("toggle")
         else:

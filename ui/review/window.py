@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 from ui.actions import action_for_key, build_actions, rebuild_actions, show_chosen_labels
 from ui.key_settings import load_overrides, save_overrides
 from ui.legend import HelpDialog, Legend
+from ui.physical_keys import PhysicalKeys
 from ui.protected.preparer import Preparer
 from ui.protected.reveal import RevealController
 from ui.relogin import Relogin
@@ -72,7 +73,8 @@ class ReviewWindow(QMainWindow):
     def _wire_parts(self, parts: ReviewLayout, sync_loop: Any) -> None:
         session, say = self.session, self.status.say
         self.preparer = Preparer(session, self.workers)
-        self.reveal = RevealController(session, self.view)
+        self.physical_keys = PhysicalKeys(self)
+        self.reveal = RevealController(session, self.view, self.physical_keys)
         self.reveal.refused.connect(say)
         self.pauses = PauseController(session, parts.pages, parts.review_page, parts.pause,
                                       self.reveal)
@@ -83,7 +85,7 @@ class ReviewWindow(QMainWindow):
         self.feed = ItemFeed(self.workstation, session, self.workers, self.presenter,
                              self.status, self.history, self.sync, self.relogin)
         self.keys = DecisionController(session, self.presenter, self.reveal, self.history, say,
-                                       self)
+                                       self, self.physical_keys)
         self.reveal.prepared = self.presenter.prepared_current
         self.preparer.ready.connect(self.presenter.prepared)
         self.presenter.item_shown.connect(self.item_shown)
@@ -122,6 +124,7 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.reveal.end("close")
+        self.physical_keys.stop()
         self._clock.stop()
         self.pauses.stop()
         app = QApplication.instance()
@@ -174,7 +177,7 @@ class ReviewWindow(QMainWindow):
         handlers: dict[str, Callable[[], None]] = {
             "note": self.keys.add_note,
             "undo": self.keys.undo,
-            "reveal_hold": lambda: self.reveal.start("hold"),
+            "reveal_hold": self.reveal.hold,
             "reveal_toggle": self.reveal.toggle,
             "history": self.history.focus_list,
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
@@ -221,15 +224,15 @@ class ReviewWindow(QMainWindow):
         self._resize_timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Space released (not an auto-repeat) ends a held reveal wherever focus is."""
+        """A synthetic Space release (not flagged auto-repeat) ends a held reveal wherever
+        focus is; a keyboard's real release is told from its repeats by PhysicalKeys."""
         if (
             event.type() == QEvent.Type.KeyRelease
-            and self.reveal.mode == "hold"
             and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Space
             and not event.isAutoRepeat()
         ):
-            self.reveal.end("release")
+            self.reveal.hold_key_released()
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
