@@ -88,11 +88,15 @@ def _token(client: httpx.Client, username: str) -> str:
     return reply.json()["access_token"]
 
 
-def set_wellness_policy(server: Any, scope: str = "default", **caps: Any) -> None:
+def set_wellness_policy(server: Any, scope: str = "default", reviewer: str | None = None,
+                        **caps: Any) -> None:
     """PUT /wellness/policies/<scope> as the wellness coordinator. The default scope, since
-    a team's or reviewer's own policy may only tighten it (shorter breaks would not count)."""
+    a team's or reviewer's own policy may only tighten it (shorter breaks would not count);
+    `reviewer` names a reviewer's own scope (`user:<reviewer>`) for a tighter cap."""
     from reviewer.protocol import WellnessPolicy, WellnessPolicyPut
 
+    if reviewer is not None:
+        scope = f"user:{reviewer}"
     body = WellnessPolicyPut(policy=WellnessPolicy(**caps)).model_dump(mode="json")
     with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as client:
         token = _token(client, "wellness")
