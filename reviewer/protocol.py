@@ -346,3 +346,12 @@ class QAReport(WireModel):
     cohen_kappa: Annotated[float, Field(ge=-1.0, le=1.0)] | None = None
     confusion: dict[Name, dict[Name, int]] = {}
     handle_time_ms_p50: Annotated[int, Field(ge=0)] | None = None
+
+
+# --- auth: logout ---------------------------------------------------------------------
+
+
+class LogoutReply(WireModel):
+    """`POST /auth/logout`: the caller's token is revoked (a second logout is a 401)."""
+
+    revoked: Annotated[int, Field(ge=0)]

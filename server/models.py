@@ -45,6 +45,8 @@ class User(Base):
     roles: Mapped[list[str]]
     teams: Mapped[list[str]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None]
+    """Set while the user is disabled: their tokens are refused and logins fail."""
 
 
 class AccessToken(Base):
@@ -159,3 +161,26 @@ class VerdictRecord(Base):
     blind: Mapped[bool]
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what, when, from where, with what outcome: never content, notes or secrets."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(100), default="")
+    """The client address for requests, `cli` for administration commands."""
+    outcome: Mapped[str] = mapped_column(String(32))
+    """An HTTP status (`200`, `401`, ...) or `ok` / `refused` for commands."""
+
+
+class QueueTeam(Base):
+    """A team allowed to lease a queue; a queue without rows here is open to every reviewer."""
+
+    __tablename__ = "queue_teams"
+    queue: Mapped[str] = mapped_column(ForeignKey("queues.name"), primary_key=True)
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
