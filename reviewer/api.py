@@ -40,6 +40,7 @@ from reviewer.protocol import (
     LeaseRenewed,
     LeaseReply,
     LeaseRequest,
+    LogoutReply,
     MeReply,
     PolicyReply,
     QADecisions,
@@ -135,6 +136,13 @@ class ApiClient:
 
     def me(self) -> MeReply:
         return self._call(MeReply, "GET", "/me")
+
+    def logout(self) -> LogoutReply:
+        """POST /auth/logout: the server revokes this client's token, which is dropped."""
+        try:
+            return self._call(LogoutReply, "POST", "/auth/logout")
+        finally:
+            self.token = None
 
     # --- queues, leases, media -------------------------------------------------------------
 

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from server.accounts import AccountError, create_user
+from server.cli_admin import add_admin_commands, audit_cli
 from server.config import ServerSettings, default_data_dir, default_db_url
 from server.db import Database
+from server.file_modes import secure_storage
 from server.media_store import MediaStore
 from server.services.items import add_item, ensure_queue, store_preview
 
@@ -22,6 +24,7 @@ from server.services.items import add_item, ensure_queue, store_preview
 def _locations(args: argparse.Namespace) -> tuple[str, Path]:
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
+    secure_storage(args.db or default_db_url(data_dir), data_dir)
     return args.db or default_db_url(data_dir), data_dir
 
 
@@ -43,6 +46,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     except (AccountError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    audit_cli(db_url, "user.add", user.username, "ok")
     print(f"created {user.username} ({', '.join(user.roles)})")
     return 0
 
@@ -105,8 +109,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
 
     db_url, data_dir = _locations(args)
-    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
+        return 2
+    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl,
+                              token_ttl=args.token_ttl, api_docs=args.api_docs)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     return 0
 
 
@@ -142,7 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--lease-ttl", type=float, default=15 * 60.0, help="seconds")
+    serve.add_argument("--token-ttl", type=float, default=12 * 3600.0,
+                       help="seconds a login's token lasts")
+    serve.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate")
+    serve.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--api-docs", action="store_true", help="serve /docs (loads its "
+                       "script from a CDN: off by default)")
     serve.set_defaults(run=cmd_serve)
+    add_admin_commands(commands, user, common)
     return parser
 
 

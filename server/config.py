@@ -53,11 +53,6 @@ class ServerSettings:
     """All logins one client address may try: a flood never reaches password hashing."""
     login_delay_step: float = 0.25
     """Seconds added to a failed login's reply per earlier failure (capped at 2 s)."""
-    clock_skew: float = 10 * 60.0
-    """Seconds a client's `started_at`/`decided_at` may lie before its lease or after
-    the server's receipt before the decision is rejected."""
-    lease_max_age: float = 4 * 3600.0
-    """A lease older than this cannot be renewed (its items go back to the queue)."""
     api_docs: bool = False
     """Serve `/docs` (assets from the server, never a CDN); off unless asked for."""
 

@@ -35,5 +35,5 @@ def check_password(password: str, username: str = "") -> None:
     lowered = password.lower()
     if lowered in common_passwords() or len(set(password)) < 4:
         raise WeakPassword("the password is too common or too simple; choose another")
-    if username and lowered.startswith(username.lower()):
-        raise WeakPassword("the password must not start with the username")
+    if username and lowered == username.lower():
+        raise WeakPassword("the password must not be the username")
