@@ -3,9 +3,9 @@
 PostgreSQL cannot store U+0000 in text or JSON and answered a note holding one with a 500
 (which clients retry forever); SQLite stored it. Every JSON string (keys included), the
 query string and the path are checked here, before any route runs. Tab, line feed and
-carriage return are allowed (notes have lines). Bodies that contain no JSON `\\u` escape
-cannot hold a control character (raw ones are invalid JSON, refused by validation) and
-skip the parse.
+carriage return are allowed (notes have lines); C1 controls (U+0080-U+009F) are refused
+too. Bodies without a JSON `\\u` escape, a raw DEL or a raw C1 control cannot hold one
+(raw C0 controls are invalid JSON, refused by validation) and skip the parse.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import ApiError, error_response
 
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ESCAPE = re.compile(rb"\\u", re.IGNORECASE)
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MAYBE = re.compile(rb"\\u|\x7f|\xc2[\x80-\x9f]", re.IGNORECASE)
+"""A JSON escape, or DEL or a C1 control written raw in UTF-8 (legal in JSON strings)."""
 
 
 def has_control_characters(value: Any) -> bool:
@@ -40,7 +41,7 @@ def has_control_characters(value: Any) -> bool:
 
 
 def _body_is_bad(body: bytes) -> bool:
-    if not _ESCAPE.search(body):
+    if not _MAYBE.search(body):
         return False
     try:
         return has_control_characters(json.loads(body))
