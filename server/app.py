@@ -5,9 +5,10 @@ the settings ask for it (its page loads a script from a CDN, blank offline).
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from reviewer.protocol import API_PREFIX
+from server.access import queue_access, renewal_rule
 from server.audit import AuditTrail
 from server.body_limit import BodySizeLimit
 from server.config import ServerSettings
@@ -36,8 +37,10 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.state.db = db
     app.state.media = MediaStore(settings.media_dir)
     app.state.login_throttle = LoginThrottle(settings)
+    guards = {queues: [Depends(queue_access)], leases: [Depends(renewal_rule)]}
     for module in ROUTERS:
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX,
+                           dependencies=guards.get(module, []))
     install_error_handlers(app)
 
     ingest_path = f"{API_PREFIX}/items"

@@ -53,6 +53,8 @@ class ServerSettings:
     """All logins one client address may try: a flood never reaches password hashing."""
     login_delay_step: float = 0.25
     """Seconds added to a failed login's reply per earlier failure (capped at 2 s)."""
+    lease_max_age: float = 4 * 3600.0
+    """Seconds from a lease's creation after which it is no longer renewed."""
     api_docs: bool = False
     """Serve `/docs` (assets from the server, never a CDN); off unless asked for."""
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from starlette.concurrency import run_in_threadpool
 
 from reviewer.protocol import LogoutReply, MeReply, TokenReply, TokenRequest, UserPublic
+from server.access import may_lease
 from server.client_address import client_address
 from server.db import Database
 from server.deps import CurrentUser, DbDep, SettingsDep
@@ -68,7 +69,8 @@ def logout(user: CurrentUser, request: Request, db: DbDep) -> LogoutReply:
 @router.get("/me", response_model=MeReply)
 def me(user: CurrentUser, db: DbDep) -> MeReply:
     queues: list[str] = []
-    if "reviewer" in user.roles:
+    if "reviewer" in user.roles:  # the queues this reviewer may lease
         with db.session() as session:
-            queues = list(session.scalars(select(Queue.name).order_by(Queue.name)))
+            queues = [name for name in session.scalars(select(Queue.name).order_by(Queue.name))
+                      if may_lease(session, name, user.teams)]
     return MeReply(user=user, queues=queues)
