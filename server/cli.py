@@ -7,18 +7,17 @@ SQLite file and its media in the user data directory ("reviewer-server").
 from __future__ import annotations
 
 import argparse
-import mimetypes
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from server.accounts import AccountError, create_user
-from server.cli_admin import add_admin_commands, audit_cli
+from server.cli_admin import add_admin_commands
+from server.cli_common import audit_cli
+from server.cli_ingest import run_ingest
 from server.config import ServerSettings, default_data_dir, default_db_url
 from server.db import Database
 from server.file_modes import secure_storage
-from server.media_store import MediaStore
-from server.services.items import add_item, ensure_queue, store_preview
 
 
 def _locations(args: argparse.Namespace) -> tuple[str, Path]:
@@ -64,45 +63,6 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _item_from_file(path: Path) -> tuple[str, str | None, bytes | None, str | None]:
-    """(kind, text, media bytes, mime) for one file to ingest."""
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if mime.startswith("text/"):
-        return "text", path.read_text(encoding="utf-8", errors="replace"), None, None
-    kind = "video" if mime.startswith("video/") else "image"
-    return kind, None, path.read_bytes(), mime
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    """Each file: media and its preview written (content-addressed) first, then one short
-    write transaction, so a running server keeps answering while files are ingested."""
-    from reviewer.protocol import MediaRef
-
-    db_url, data_dir = _locations(args)
-    db, store = Database(db_url, strict=True), MediaStore(data_dir / "media")
-    db.create_schema()
-    try:
-        with db.writer() as session:
-            ensure_queue(session, args.queue)
-        for name in args.paths:
-            kind, text, data, mime = _item_from_file(Path(name))
-            media = None
-            if data is not None:
-                media = MediaRef(sha256=store.put(data), mime=mime or "", bytes=len(data))
-            preview = store_preview(store, kind, data, mime)
-            with db.writer() as session:
-                item = add_item(session, queue=args.queue, kind=kind, category=args.category,
-                                severity=args.severity, text=text, media=media,
-                                preview=preview, context={"source": Path(name).name})
-            print(f"{item.id}\t{name}")
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -141,12 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=["full", "small"], default="full")
     seed.add_argument("--print-passwords", action="store_true")
     seed.set_defaults(run=cmd_seed_demo)
-    ingest = commands.add_parser("ingest", parents=[common], help="add files to a queue")
+    ingest = commands.add_parser("ingest", parents=[common], help="add files, directories "
+                                 "and JSONL manifests to a queue")
     ingest.add_argument("queue")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--category", default="uncategorised")
     ingest.add_argument("--severity", type=int, choices=range(4), default=0)
-    ingest.set_defaults(run=cmd_ingest)
+    ingest.set_defaults(run=run_ingest)
     serve = commands.add_parser("serve", parents=[common], help="run the server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)

@@ -6,36 +6,16 @@ as actor. Passwords come on stdin, never as arguments (they would show in `ps`).
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from contextlib import ExitStack
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from server.accounts import AccountError, disable_user, enable_user, list_users, set_password
-from server.audit import audit_events, record_event, write_export
-from server.config import default_data_dir, default_db_url
+from server.audit import audit_events, write_export
+from server.cli_common import audit_cli, locations
+from server.cli_queues import add_queue_commands
 from server.db import Database
-from server.file_modes import secure_storage
-
-
-def locations(args: argparse.Namespace) -> tuple[str, Path]:
-    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
-    db_url = args.db or default_db_url(data_dir)
-    secure_storage(db_url, data_dir)
-    return db_url, data_dir
-
-
-def audit_cli(db_url: str, action: str, target: str, outcome: str) -> None:
-    """Record an administration command (best effort: the command's own result stands)."""
-    db = Database(db_url, strict=True)
-    try:
-        db.create_schema()
-        record_event(db, actor=f"cli:{getpass.getuser()}", action=action, target=target,
-                     outcome=outcome)
-    finally:
-        db.dispose()
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
@@ -118,3 +98,4 @@ def add_admin_commands(commands: Any, user: Any, common: argparse.ArgumentParser
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     export.set_defaults(run=cmd_audit_export)
+    add_queue_commands(commands, common)

@@ -184,3 +184,20 @@ class QueueTeam(Base):
     __tablename__ = "queue_teams"
     queue: Mapped[str] = mapped_column(ForeignKey("queues.name"), primary_key=True)
     team: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class QueueRoute(Base):
+    """Where a queue's escalated items are meant to go (`queue set --escalation-queue`)."""
+
+    __tablename__ = "queue_routes"
+    queue: Mapped[str] = mapped_column(ForeignKey("queues.name"), primary_key=True)
+    escalation_queue: Mapped[str] = mapped_column(ForeignKey("queues.name"))
+
+
+class IngestKey(Base):
+    """What made an ingested item unique: `sha256:<queue>:<content hash>` and, when the
+    manifest gave one, `external:<queue>:<id>`; a second ingest of either finds it here."""
+
+    __tablename__ = "ingest_keys"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)

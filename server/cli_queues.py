@@ -1,0 +1,88 @@
+"""`reviewer-server queue add|set|list`: queues configured from the command line, each
+change written to the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from server.cli_common import audit_cli, locations
+from server.db import Database
+from server.queue_admin import (
+    QueueChange,
+    QueueConfigError,
+    add_queue,
+    list_queues,
+    load_taxonomy,
+    set_queue,
+)
+
+
+def _change(args: argparse.Namespace) -> QueueChange:
+    teams = [] if getattr(args, "no_teams", False) else args.team
+    return QueueChange(
+        title=args.title, sensitivity=args.sensitivity, teams=teams,
+        escalation_queue=args.escalation_queue,
+        clear_escalation=getattr(args, "no_escalation", False),
+        taxonomy=load_taxonomy(Path(args.taxonomy)) if args.taxonomy else None)
+
+
+def _run_change(args: argparse.Namespace, action: str) -> int:
+    db_url, _ = locations(args)
+    db = Database(db_url, strict=True)
+    try:
+        db.create_schema()
+        change = _change(args)
+        (add_queue if action == "queue.add" else set_queue)(db, args.name, change)
+    except QueueConfigError as exc:
+        db.dispose()
+        audit_cli(db_url, action, args.name, "refused")
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    db.dispose()
+    audit_cli(db_url, action, args.name, "ok")
+    print(f"queue {args.name} {'added' if action == 'queue.add' else 'changed'}")
+    return 0
+
+
+def cmd_queue_list(args: argparse.Namespace) -> int:
+    db_url, _ = locations(args)
+    db = Database(db_url, strict=True)
+    try:
+        db.create_schema()
+        rows = list_queues(db)
+    finally:
+        db.dispose()
+    print("queue\ttitle\tsensitivity\tteams\tescalation\tactions\tlabels")
+    for r in rows:
+        print(f"{r.name}\t{r.title}\t{r.sensitivity}\t{','.join(r.teams) or '(everyone)'}\t"
+              f"{r.escalation_queue or '-'}\t{','.join(r.actions)}\t{','.join(r.labels) or '-'}")
+    return 0
+
+
+def _options(parser: argparse.ArgumentParser, *, setting: bool) -> None:
+    parser.add_argument("name")
+    parser.add_argument("--title")
+    parser.add_argument("--sensitivity", type=int, choices=range(4))
+    parser.add_argument("--team", action="append", default=None,
+                        help="a team that may lease it (repeat; none: everyone)")
+    parser.add_argument("--escalation-queue", metavar="QUEUE")
+    parser.add_argument("--taxonomy", metavar="FILE", help="actions and labels, .json or .toml")
+    if setting:
+        parser.add_argument("--no-teams", action="store_true", help="open it to everyone")
+        parser.add_argument("--no-escalation", action="store_true")
+
+
+def add_queue_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    queue = commands.add_parser("queue", help="manage queues").add_subparsers(
+        dest="queue_command", required=True)
+    add = queue.add_parser("add", parents=[common], help="add a queue")
+    _options(add, setting=False)
+    add.set_defaults(run=lambda args: _run_change(args, "queue.add"))
+    change = queue.add_parser("set", parents=[common], help="change a queue")
+    _options(change, setting=True)
+    change.set_defaults(run=lambda args: _run_change(args, "queue.set"))
+    queue.add_parser("list", parents=[common], help="list queues").set_defaults(
+        run=cmd_queue_list)
