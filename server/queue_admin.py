@@ -156,8 +156,8 @@ def list_queues(db: Database) -> list[QueueRow]:
         for row in session.execute(select(QueueTeam.queue, QueueTeam.team)
                                    .order_by(QueueTeam.team)):
             teams.setdefault(row.queue, []).append(row.team)
-        routes = dict(session.execute(select(QueueRoute.queue, QueueRoute.escalation_queue)
-                                      ).tuples().all())
+        routes = {row.queue: row.escalation_queue for row in session.execute(
+            select(QueueRoute.queue, QueueRoute.escalation_queue))}
         return [QueueRow(q.name, q.title, q.sensitivity, teams.get(q.name, []),
                          routes.get(q.name),
                          [a["id"] for a in q.taxonomy.get("actions", [])],
