@@ -16,6 +16,7 @@ from server.audit import audit_events, write_export
 from server.cli_common import audit_cli, locations
 from server.cli_queues import add_queue_commands
 from server.db import Database
+from server.decision_export import decision_rows, write_decisions
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
@@ -79,6 +80,23 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_decisions(args: argparse.Namespace) -> int:
+    db_url, _ = locations(args)
+    db = Database(db_url, strict=True)
+    try:
+        db.create_schema()
+        with ExitStack() as stack:
+            out: Any = sys.stdout
+            if args.out:
+                out = stack.enter_context(open(args.out, "w", newline="", encoding="utf-8"))
+            count = write_decisions(decision_rows(db, args.since), out, args.format)
+    finally:
+        db.dispose()
+    audit_cli(db_url, "decisions.export", args.format, "ok")
+    print(f"{count} decision(s) exported", file=sys.stderr)
+    return 0
+
+
 def add_admin_commands(commands: Any, user: Any, common: argparse.ArgumentParser) -> None:
     """Hook for `server.cli.build_parser`: adds to its `user` group (`user`) and adds the
     `audit` group to its `commands`."""
@@ -98,4 +116,13 @@ def add_admin_commands(commands: Any, user: Any, common: argparse.ArgumentParser
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     export.set_defaults(run=cmd_audit_export)
+    exports = commands.add_parser("export", help="data for other systems").add_subparsers(
+        dest="export_command", required=True)
+    decisions = exports.add_parser("decisions", parents=[common],
+                                   help="decisions as JSONL or CSV (never notes)")
+    decisions.add_argument("--since", type=parse_since, help="ISO date or date-time (UTC), "
+                           "by the server's receipt time")
+    decisions.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    decisions.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    decisions.set_defaults(run=cmd_export_decisions)
     add_queue_commands(commands, common)
