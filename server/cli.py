@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.webhooks import WebhookDeliverer
 
     db_url, data_dir = _locations(args)
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
@@ -74,8 +75,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl,
                               token_ttl=args.token_ttl, api_docs=args.api_docs)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    app = create_app(settings)
+    deliverer = WebhookDeliverer(app.state.db)  # per-queue webhooks, in the background
+    deliverer.start()
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    finally:
+        deliverer.stop()
     return 0
 
 

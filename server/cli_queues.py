@@ -4,6 +4,7 @@ change written to the audit log."""
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,11 @@ from server.queue_admin import (
     add_queue,
     list_queues,
     load_taxonomy,
+    remove_webhook,
     set_queue,
+    set_webhook,
 )
+from server.webhooks import WebhookDeliverer
 
 
 def _change(args: argparse.Namespace) -> QueueChange:
@@ -62,6 +66,49 @@ def cmd_queue_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_queue_webhook(args: argparse.Namespace) -> int:
+    """Set (secret on stdin; none given: one is made and printed once) or remove."""
+    db_url, _ = locations(args)
+    db = Database(db_url, strict=True)
+    made = ""
+    try:
+        db.create_schema()
+        if args.remove:
+            remove_webhook(db, args.name)
+        else:
+            if not args.url:
+                raise QueueConfigError("give --url URL, or --remove")
+            secret = "" if sys.stdin.isatty() else sys.stdin.readline().strip()
+            if not secret:
+                secret = made = secrets.token_urlsafe(32)
+            set_webhook(db, args.name, args.url, secret)
+    except QueueConfigError as exc:
+        db.dispose()
+        audit_cli(db_url, "queue.webhook", args.name, "refused")
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    db.dispose()
+    audit_cli(db_url, "queue.webhook", args.name, "ok")
+    print(f"webhook of {args.name} {'removed' if args.remove else 'set'}")
+    if made:
+        print(f"signing secret (shown once; give it to the receiver): {made}")
+    return 0
+
+
+def cmd_webhooks_deliver(args: argparse.Namespace) -> int:
+    db_url, _ = locations(args)
+    db = Database(db_url, strict=True)
+    deliverer = WebhookDeliverer(db)
+    try:
+        db.create_schema()
+        delivered = deliverer.run_once()
+    finally:
+        deliverer.stop()
+        db.dispose()
+    print(f"{delivered} decision(s) delivered")
+    return 0
+
+
 def _options(parser: argparse.ArgumentParser, *, setting: bool) -> None:
     parser.add_argument("name")
     parser.add_argument("--title")
@@ -86,3 +133,14 @@ def add_queue_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     change.set_defaults(run=lambda args: _run_change(args, "queue.set"))
     queue.add_parser("list", parents=[common], help="list queues").set_defaults(
         run=cmd_queue_list)
+    hook = queue.add_parser("webhook", parents=[common], help="POST the queue's final "
+                            "decisions to a URL (signing secret on stdin)")
+    hook.add_argument("name")
+    hook.add_argument("--url")
+    hook.add_argument("--remove", action="store_true")
+    hook.set_defaults(run=cmd_queue_webhook)
+    webhooks = commands.add_parser("webhooks", help="webhook deliveries").add_subparsers(
+        dest="webhooks_command", required=True)
+    webhooks.add_parser("deliver", parents=[common], help="deliver what is due once "
+                        "(`serve` delivers continuously)").set_defaults(
+        run=cmd_webhooks_deliver)

@@ -45,15 +45,23 @@ def decision_rows(db: Database, since: datetime | None) -> Iterator[dict[str, An
         yield from _rows(session, page)
 
 
+def decision_row(r: DecisionRecord, external_id: str | None) -> dict[str, Any]:
+    """A decision as it leaves the server (export, webhook): never its note."""
+    return {"decision_id": r.decision_id, "item_id": r.item_id, "external_id": external_id,
+            "queue": r.queue, "reviewer": r.reviewer, "action": r.action,
+            "labels": list(r.labels), "status": r.status, "supersedes": r.supersedes,
+            "started_at": r.started_at.isoformat(), "decided_at": r.decided_at.isoformat(),
+            "received_at": r.received_at.isoformat()}
+
+
+def external_ids(session: Any, item_ids: set[str]) -> dict[str, str]:
+    return _external_ids(session, item_ids) if item_ids else {}
+
+
 def _rows(session: Any, page: list[DecisionRecord]) -> Iterator[dict[str, Any]]:
-    external = _external_ids(session, {r.item_id for r in page}) if page else {}
+    external = external_ids(session, {r.item_id for r in page})
     for r in page:
-        yield {"decision_id": r.decision_id, "item_id": r.item_id,
-               "external_id": external.get(r.item_id), "queue": r.queue,
-               "reviewer": r.reviewer, "action": r.action, "labels": list(r.labels),
-               "status": r.status, "supersedes": r.supersedes,
-               "started_at": r.started_at.isoformat(), "decided_at": r.decided_at.isoformat(),
-               "received_at": r.received_at.isoformat()}
+        yield decision_row(r, external.get(r.item_id))
 
 
 def write_decisions(rows: Iterator[dict[str, Any]], out: TextIO, fmt: str) -> int:

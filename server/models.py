@@ -201,3 +201,25 @@ class IngestKey(Base):
     __tablename__ = "ingest_keys"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+
+
+class QueueWebhook(Base):
+    """Where a queue's final decisions are POSTed, and the HMAC key that signs them."""
+
+    __tablename__ = "queue_webhooks"
+    queue: Mapped[str] = mapped_column(ForeignKey("queues.name"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One decision to deliver (at least once) to its queue's webhook, with its retries."""
+
+    __tablename__ = "webhook_deliveries"
+    decision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(64), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    delivered_at: Mapped[datetime | None]
+    last_outcome: Mapped[str] = mapped_column(String(100), default="")

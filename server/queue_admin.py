@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from sqlalchemy import delete, select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from reviewer.protocol import SKIP, Taxonomy
 from server.db import Database
-from server.models import Queue, QueueRoute, QueueTeam
+from server.models import Queue, QueueRoute, QueueTeam, QueueWebhook, utcnow
 from server.routes import NAME_PATTERN
 from server.services.items import ensure_queue
 
@@ -163,3 +164,28 @@ def list_queues(db: Database) -> list[QueueRow]:
                          [a["id"] for a in q.taxonomy.get("actions", [])],
                          [lb["id"] for lb in q.taxonomy.get("labels", [])])
                 for q in session.scalars(select(Queue).order_by(Queue.name))]
+
+
+def _check_webhook_url(url: str) -> None:
+    """https, or http to this machine only: decisions and signatures are not sent in clear."""
+    parts = urlsplit(url)
+    loopback = (parts.hostname or "") in {"127.0.0.1", "::1", "localhost"}
+    if parts.scheme not in {"http", "https"} or not parts.hostname or (
+            parts.scheme == "http" and not loopback):
+        raise QueueConfigError(f"webhook URL {url!r}: use https:// (http:// only to "
+                               "127.0.0.1 or localhost)")
+
+
+def set_webhook(db: Database, queue: str, url: str, secret: str) -> None:
+    _check_webhook_url(url)
+    if len(secret) < 16:
+        raise QueueConfigError("the webhook secret must have at least 16 characters")
+    with db.writer() as session:
+        if session.get(Queue, queue) is None:
+            raise QueueConfigError(f"no queue {queue!r}")
+        session.merge(QueueWebhook(queue=queue, url=url, secret=secret, created_at=utcnow()))
+
+
+def remove_webhook(db: Database, queue: str) -> None:
+    with db.writer() as session:
+        session.execute(delete(QueueWebhook).where(QueueWebhook.queue == queue))

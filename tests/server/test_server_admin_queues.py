@@ -118,3 +118,25 @@ def test_teams_set_by_command_reserve_the_queue(capsys: pytest.CaptureFixture[st
             assert h.lease(h.user("ana", teams=("vendor-a",)), "q")["items"]
         finally:
             h.close()
+
+
+def test_queue_webhook_command_sets_and_removes(capsys: pytest.CaptureFixture[str],
+                                                server_dirs: tuple[str, Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    assert run(capsys, server_dirs, "queue", "add", "q")[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, _ = run(capsys, server_dirs, "queue", "webhook", "q", "--url",
+                       "https://platform.example.com/hook")
+    assert code == 0 and "signing secret (shown once" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("too-short\n"))
+    code, _, err = run(capsys, server_dirs, "queue", "webhook", "q", "--url",
+                       "https://platform.example.com/hook")
+    assert code == 2 and "at least 16 characters" in err
+    code, _, err = run(capsys, server_dirs, "queue", "webhook", "q", "--url",
+                       "http://platform.example.com/hook")
+    assert code == 2 and "use https://" in err
+    assert run(capsys, server_dirs, "queue", "webhook", "q", "--remove")[0] == 0
+    code, out, _ = run(capsys, server_dirs, "webhooks", "deliver")
+    assert code == 0 and out.strip() == "0 decision(s) delivered"
