@@ -6,6 +6,7 @@ server's files are private (0600/0700).
 from __future__ import annotations
 
 import stat
+import uuid
 from pathlib import Path
 
 from server_harness import PASSWORD, Harness, decision
@@ -22,7 +23,7 @@ def _events(h: Harness) -> list[AuditEvent]:
         return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
 
 
-def _reviewer_session(h: Harness) -> tuple[dict[str, str], str]:
+def _reviewer_session(h: Harness) -> tuple[str, str]:
     """Log in as a reviewer, lease, fetch media, decide with a note, release, log out."""
     h.queue("q", 2, images=1)
     h.user("rita", "reviewer")
@@ -33,18 +34,23 @@ def _reviewer_session(h: Harness) -> tuple[dict[str, str], str]:
     lease = h.lease(headers, "q", 2)
     sha = lease["items"][0]["media"]["sha256"]
     assert h.http.get(f"/media/{sha}", headers=headers).status_code == 200
-    h.post_decisions(headers, decision(lease["items"][0]["id"], lease["lease_id"], note=NOTE))
+    made = decision(lease["items"][0]["id"], lease["lease_id"], note=NOTE)
+    h.post_decisions(headers, made)
     assert h.http.delete(f"/leases/{lease['lease_id']}", headers=headers).status_code == 200
     assert h.http.get("/me", headers=headers).status_code == 200
     assert h.http.post("/auth/logout", headers=headers).status_code == 200
-    return headers, sha
+    return made["decision_id"], sha
 
 
 def test_each_audited_action_has_an_entry_and_no_note(backend_harness: Harness) -> None:
     h = backend_harness
-    _, sha = _reviewer_session(h)
+    decision_id, sha = _reviewer_session(h)
     qa, wellness = h.user("quinn", "qa_lead"), h.user("wendy", "wellness")
     assert h.http.get("/qa/decisions", headers=qa).status_code == 200
+    verdict = {"verdict_id": str(uuid.uuid4()), "decision_id": decision_id,
+               "action": "approve", "note": NOTE}
+    assert h.http.post("/qa/verdicts", json={"verdicts": [verdict]}, headers=qa
+                       ).status_code == 200
     assert h.http.get("/wellness/report", headers=wellness).status_code == 200
     assert h.http.put("/wellness/policies/team:vendor-a", json={"policy": {"pixelate": True}},
                       headers=wellness).status_code == 200
@@ -55,7 +61,8 @@ def test_each_audited_action_has_an_entry_and_no_note(backend_harness: Harness) 
         ("rita", "login", "401"), ("rita", "login", "200"), ("rita", "lease", "200"),
         ("rita", "media.fetch", "200"), ("rita", "decisions", "200"),
         ("rita", "lease.release", "200"), ("rita", "token.revoke", "200"),
-        ("quinn", "qa.read", "200"), ("wendy", "wellness.read", "200"),
+        ("quinn", "qa.read", "200"), ("quinn", "qa.verdicts", "200"),
+        ("wendy", "wellness.read", "200"),
         ("wendy", "policy.change", "200"), ("quinn", "wellness.read", "403"),
     ]
     events = _events(h)
