@@ -5,6 +5,7 @@ the database file's mode) 0600. Content and notes live there.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -20,9 +21,20 @@ def sqlite_path(db_url: str) -> Path | None:
     return Path(url.database)
 
 
+log = logging.getLogger(__name__)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    """Tighten a mode; a path owned by someone else is left as it is, with a warning."""
+    try:
+        os.chmod(path, mode)
+    except PermissionError:
+        log.warning("cannot restrict %s to %o: not its owner", path, mode)
+
+
 def private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    _chmod(path, 0o700)
 
 
 def secure_storage(db_url: str, data_dir: Path) -> None:
@@ -37,4 +49,4 @@ def secure_storage(db_url: str, data_dir: Path) -> None:
     for companion in (path, path.with_name(path.name + "-wal"),
                       path.with_name(path.name + "-shm")):
         if companion.exists():
-            os.chmod(companion, 0o600)
+            _chmod(companion, 0o600)
