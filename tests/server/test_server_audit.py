@@ -34,6 +34,8 @@ def _reviewer_session(h: Harness) -> tuple[str, str]:
     lease = h.lease(headers, "q", 2)
     sha = lease["items"][0]["media"]["sha256"]
     assert h.http.get(f"/media/{sha}", headers=headers).status_code == 200
+    assert h.http.post(f"/leases/{lease['lease_id']}/renew", headers=headers
+                       ).status_code == 200
     made = decision(lease["items"][0]["id"], lease["lease_id"], note=NOTE)
     h.post_decisions(headers, made)
     assert h.http.delete(f"/leases/{lease['lease_id']}", headers=headers).status_code == 200
@@ -59,7 +61,8 @@ def test_each_audited_action_has_an_entry_and_no_note(backend_harness: Harness) 
     rows = [(e.actor, e.action, e.outcome) for e in _events(h)]
     assert rows == [
         ("rita", "login", "401"), ("rita", "login", "200"), ("rita", "lease", "200"),
-        ("rita", "media.fetch", "200"), ("rita", "decisions", "200"),
+        ("rita", "media.fetch", "200"), ("rita", "lease.renew", "200"),
+        ("rita", "decisions", "200"),
         ("rita", "lease.release", "200"), ("rita", "token.revoke", "200"),
         ("quinn", "qa.read", "200"), ("quinn", "qa.verdicts", "200"),
         ("wendy", "wellness.read", "200"),
@@ -68,6 +71,7 @@ def test_each_audited_action_has_an_entry_and_no_note(backend_harness: Harness) 
     events = _events(h)
     assert {e.source for e in events} == {"127.0.0.1"}
     assert events[2].target == "queue=q" and events[3].target == f"sha256={sha}"
+    assert events[4].target.startswith("lease=")
     for event in events:
         for value in (event.actor, event.action, event.target, event.source, event.outcome):
             assert NOTE not in value and PASSWORD not in value
