@@ -42,6 +42,7 @@ from reviewer.protocol import (
     LeaseRenewed,
     LeaseReply,
     LeaseRequest,
+    LogoutReply,
     MeReply,
     PolicyReply,
     QADecisions,
@@ -141,6 +142,13 @@ class ApiClient:
 
     def me(self) -> MeReply:
         return self._call(MeReply, "GET", "/me")
+
+    def logout(self) -> LogoutReply:
+        """POST /auth/logout: the server revokes this client's token, which is dropped."""
+        try:
+            return self._call(LogoutReply, "POST", "/auth/logout")
+        finally:
+            self.token = None
 
     # --- queues, leases, media -------------------------------------------------------------
 

@@ -28,7 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument("--username", required=True)
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from standard input")
-    commands.add_parser("logout", help="forget the token and delete cached media")
+    login.add_argument("--allow-insecure", action="store_true",
+                       help="allow plain http:// to a server on another machine")
+    commands.add_parser("logout", help="revoke the token on the server, forget it and "
+                        "delete cached media")
     demo = commands.add_parser("demo", help="run a seeded demo server and the app")
     demo.add_argument("--data-dir", type=Path, dest="demo_data_dir",
                       help="where the demo server and client keep their files")
@@ -72,7 +75,8 @@ def _login(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
     workstation = _workstation(args.data_dir)
     try:
-        user = workstation.login(args.server, args.username, password)
+        user = workstation.login(args.server, args.username, password,
+                                 allow_insecure=args.allow_insecure)
         print(f"Logged in to {workstation.last_server()} as {user.username}.")
         if not workstation.secure_secrets:
             print(INSECURE_NOTE, file=sys.stderr)
@@ -84,11 +88,14 @@ def _login(args: argparse.Namespace) -> int:
 def _logout(args: argparse.Namespace) -> int:
     workstation = _workstation(args.data_dir)
     try:
-        workstation.logout()
+        revoked = workstation.logout()
         pending = workstation.store.outbox_count_pending()
     finally:
         workstation.close()
     print("Logged out; cached media deleted.")
+    if not revoked:
+        print("The server could not be told: the token is forgotten here and lapses at its "
+              "expiry.")
     if pending:
         print(f"{pending} decision(s) are still waiting to sync; they are sent after the "
               "next login.")

@@ -18,7 +18,7 @@ from reviewer.api import ApiClient, normalize_server_url
 from reviewer.clock import as_utc, utc_now
 from reviewer.connectivity import Connectivity, InFlight
 from reviewer.coordinator import CoordinatorService
-from reviewer.errors import NotLoggedIn, ServerUnavailable
+from reviewer.errors import AuthExpired, NotLoggedIn, ReviewerError, ServerUnavailable
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -29,6 +29,7 @@ from reviewer.protocol import (
 )
 from reviewer.qa import QAService
 from reviewer.secrets import SecretStore, open_secret_store
+from reviewer.server_address import require_secure
 from reviewer.session import ReviewSession
 from reviewer.sync import ReportListener, SyncEngine, SyncLoop
 
@@ -91,9 +92,12 @@ class Workstation:
     def logged_in(self) -> bool:
         return self.api is not None and self.api.token is not None
 
-    def login(self, server_url: str, username: str, password: str) -> UserPublic:
-        """Log in (network); the token goes to the SecretStore, never to a file."""
+    def login(self, server_url: str, username: str, password: str, *,
+              allow_insecure: bool = False) -> UserPublic:
+        """Log in (network); the token goes to the SecretStore, never to a file.
+        InsecureServer for plain http:// to another machine unless `allow_insecure`."""
         server_url = normalize_server_url(server_url)
+        require_secure(server_url, allow_insecure=allow_insecure)
         api = ApiClient(server_url)
         try:
             reply = api.login(username, password)
@@ -149,17 +153,23 @@ class Workstation:
         self.api, self.username = api, username
         self._engine = None
 
-    def logout(self) -> None:
-        """Forget the token and delete cached media. Pending decisions stay in the
-        outbox and sync after the next login."""
+    def logout(self) -> bool:
+        """Revoke the token on the server (network), forget it and delete cached media.
+        Pending decisions stay in the outbox and sync after the next login. False when
+        the server could not be told (the token is forgotten here all the same and
+        lapses at its expiry)."""
         self.stop_sync()
         server, username = self.last_server(), self.last_username()
+        revoked = False
         if server and username:
+            token = self.secrets.get_token(server, username)
+            revoked = bool(token) and _revoke_token(server, token or "")
             self.secrets.delete_token(server, username)
         self.vault.purge()
         if self.api is not None:
             self.api.close()
         self.api, self._engine, self.user = None, None, None
+        return revoked
 
     def _require_api(self) -> ApiClient:
         if self.api is None or self.username is None:
@@ -276,3 +286,17 @@ class Workstation:
         if self.api is not None:
             self.api.close()
         self.store.close()
+
+
+def _revoke_token(server_url: str, token: str) -> bool:
+    """Ask the server to revoke `token`; True when it did (or it was already invalid)."""
+    api = ApiClient(server_url, token, timeout=5)
+    try:
+        api.logout()
+        return True
+    except AuthExpired:
+        return True  # already expired or revoked: nothing left to revoke
+    except ReviewerError:
+        return False
+    finally:
+        api.close()

@@ -1,32 +1,46 @@
-"""The app factory: routes under `/api/v1`, JSON errors, a request body size cap."""
+"""The app factory: routes under `/api/v1`, JSON errors, a request body size cap, control
+characters refused, an audit trail, throttled logins, private files; `/docs` only when
+the settings ask for it (its page loads a script from a CDN, blank offline).
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from reviewer.protocol import API_PREFIX
+from server.access import queue_access, renewal_rule
+from server.audit import AuditTrail
 from server.body_limit import BodySizeLimit
 from server.config import ServerSettings
+from server.contain_errors import ContainErrors
 from server.db import Database
 from server.errors import install_error_handlers
+from server.file_modes import secure_storage
 from server.media_store import MediaStore
 from server.routes import auth, decisions, items, leases, media, policy, qa, queues, wellness
+from server.text_guard import RefuseControlCharacters
+from server.throttle import LoginThrottle
 
 ROUTERS = (auth, queues, leases, media, decisions, policy, wellness, qa, items)
 
 
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
     """Build the server app; creates the schema if it is missing."""
+    secure_storage(settings.db_url, settings.data_dir)
     db = database or Database(settings.db_url, busy_timeout=settings.db_busy_timeout,
                                      strict=True)
     db.create_schema()
-    settings.media_dir.mkdir(parents=True, exist_ok=True)
-    app = FastAPI(title="Reviewer Workstation review server", version="1.0")
+    docs = "/docs" if settings.api_docs else None
+    app = FastAPI(title="Reviewer Workstation review server", version="1.0",
+                  docs_url=docs, redoc_url=None)
     app.state.settings = settings
     app.state.db = db
     app.state.media = MediaStore(settings.media_dir)
+    app.state.login_throttle = LoginThrottle(settings)
+    guards = {queues: [Depends(queue_access)], leases: [Depends(renewal_rule)]}
     for module in ROUTERS:
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX,
+                           dependencies=guards.get(module, []))
     install_error_handlers(app)
 
     ingest_path = f"{API_PREFIX}/items"
@@ -36,5 +50,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
             return settings.max_ingest_bytes
         return settings.max_body_bytes
 
+    # Outermost last: the audit sees every final status, 500s included.
+    app.add_middleware(RefuseControlCharacters)
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(ContainErrors)
+    app.add_middleware(AuditTrail, db=db)
     return app

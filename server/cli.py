@@ -7,21 +7,23 @@ SQLite file and its media in the user data directory ("reviewer-server").
 from __future__ import annotations
 
 import argparse
-import mimetypes
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from server.accounts import AccountError, create_user
+from server.cli_admin import add_admin_commands
+from server.cli_common import audit_cli
+from server.cli_ingest import run_ingest
 from server.config import ServerSettings, default_data_dir, default_db_url
 from server.db import Database
-from server.media_store import MediaStore
-from server.services.items import add_item, ensure_queue, store_preview
+from server.file_modes import secure_storage
 
 
 def _locations(args: argparse.Namespace) -> tuple[str, Path]:
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
+    secure_storage(args.db or default_db_url(data_dir), data_dir)
     return args.db or default_db_url(data_dir), data_dir
 
 
@@ -43,6 +45,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     except (AccountError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    audit_cli(db_url, "user.add", user.username, "ok")
     print(f"created {user.username} ({', '.join(user.roles)})")
     return 0
 
@@ -60,75 +63,26 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _item_from_file(path: Path) -> tuple[str, str | None, bytes | None, str | None]:
-    """(kind, text, media bytes, mime) for one file to ingest."""
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if mime.startswith("text/"):
-        return "text", path.read_text(encoding="utf-8", errors="replace"), None, None
-    kind = "video" if mime.startswith("video/") else "image"
-    return kind, None, path.read_bytes(), mime
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    """Each file: media and its preview written (content-addressed) first, then one short
-    write transaction, so a running server keeps answering while files are ingested."""
-    from reviewer.protocol import MediaRef
-
-    db_url, data_dir = _locations(args)
-    db, store = Database(db_url, strict=True), MediaStore(data_dir / "media")
-    db.create_schema()
-    try:
-        with db.writer() as session:
-            ensure_queue(session, args.queue)
-        for name in args.paths:
-            kind, text, data, mime = _item_from_file(Path(name))
-            media = None
-            if data is not None:
-                media = MediaRef(sha256=store.put(data), mime=mime or "", bytes=len(data))
-            preview = store_preview(store, kind, data, mime)
-            with db.writer() as session:
-                item = add_item(session, queue=args.queue, kind=kind, category=args.category,
-                                severity=args.severity, text=text, media=media,
-                                preview=preview, context={"source": Path(name).name})
-            print(f"{item.id}\t{name}")
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.webhooks import WebhookDeliverer
 
     db_url, data_dir = _locations(args)
-    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
-    return 0
-
-
-def cmd_queue_set(args: argparse.Namespace) -> int:
-    """Set a queue's gold rate and overlap share; settings not given stay as they are."""
-    from server.errors import ApiError
-    from server.services.gold import set_sharing
-
-    db_url, _ = _locations(args)
-    db = Database(db_url, strict=True)
-    db.create_schema()
-    try:
-        with db.writer() as session:
-            queue = set_sharing(session, args.queue, gold_rate=args.gold_rate,
-                                overlap_rate=args.overlap_rate, overlap_k=args.overlap_k)
-            print(f"{queue.name}: gold rate {queue.gold_rate or 0:g}, overlap rate "
-                  f"{queue.overlap_rate or 0:g}, overlap k {queue.overlap_k or 2}")
-    except (ApiError, ValueError) as exc:
-        print(f"error: {getattr(exc, 'detail', None) or exc}", file=sys.stderr)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
         return 2
+    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl,
+                              token_ttl=args.token_ttl, api_docs=args.api_docs)
+    app = create_app(settings)
+    deliverer = WebhookDeliverer(app.state.db)  # per-queue webhooks, in the background
+    deliverer.start()
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     finally:
-        db.dispose()
+        deliverer.stop()
     return 0
 
 
@@ -154,18 +108,8 @@ def cmd_gold_add(args: argparse.Namespace) -> int:
 
 def _add_qa_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser
                      ) -> None:
-    """`queue set` (gold rate, overlap) and `gold add`."""
-    queue = commands.add_parser("queue", help="queue settings").add_subparsers(
-        dest="queue_command", required=True)
-    sharing = queue.add_parser("set", parents=[common], help="gold rate and overlap share")
-    sharing.add_argument("queue")
-    sharing.add_argument("--gold-rate", type=float, metavar="SHARE",
-                         help="share of each reviewer's leased items that are gold, e.g. 0.05")
-    sharing.add_argument("--overlap-rate", type=float, metavar="SHARE",
-                         help="share of new items decided by several reviewers, e.g. 0.1")
-    sharing.add_argument("--overlap-k", type=int, metavar="K",
-                         help="how many distinct reviewers decide an overlap item (2-20)")
-    sharing.set_defaults(run=cmd_queue_set)
+    """`gold add` (a queue's gold rate and overlap are options of `queue set`, in
+    server.cli_queues)."""
     gold = commands.add_parser("gold", help="gold items").add_subparsers(
         dest="gold_command", required=True)
     add = gold.add_parser("add", parents=[common], help="mark an item as gold")
@@ -198,18 +142,26 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=["full", "small"], default="full")
     seed.add_argument("--print-passwords", action="store_true")
     seed.set_defaults(run=cmd_seed_demo)
-    ingest = commands.add_parser("ingest", parents=[common], help="add files to a queue")
+    ingest = commands.add_parser("ingest", parents=[common], help="add files, directories "
+                                 "and JSONL manifests to a queue")
     ingest.add_argument("queue")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--category", default="uncategorised")
     ingest.add_argument("--severity", type=int, choices=range(4), default=0)
-    ingest.set_defaults(run=cmd_ingest)
+    ingest.set_defaults(run=run_ingest)
     serve = commands.add_parser("serve", parents=[common], help="run the server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--lease-ttl", type=float, default=15 * 60.0, help="seconds")
+    serve.add_argument("--token-ttl", type=float, default=12 * 3600.0,
+                       help="seconds a login's token lasts")
+    serve.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate")
+    serve.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--api-docs", action="store_true", help="serve /docs (loads its "
+                       "script from a CDN: off by default)")
     serve.set_defaults(run=cmd_serve)
     _add_qa_commands(commands, common)
+    add_admin_commands(commands, user, common)
     return parser
 
 

@@ -45,6 +45,7 @@ class ServerSettings:
     lease_ttl: float = 15 * 60.0
     """Seconds a lease lasts before its undecided items go back to the queue."""
     token_ttl: float = 12 * 3600.0
+    """Seconds a bearer token lasts (`serve --token-ttl`); logout revokes it sooner."""
     max_body_bytes: int = ONE_MIB
     """Every request body is capped here, except item ingest (base64 media)."""
     max_ingest_bytes: int = (MAX_MEDIA_BYTES * 4) // 3 + ONE_MIB
@@ -61,6 +62,19 @@ class ServerSettings:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {self.time_zone!r}: use an IANA name "
                              "such as UTC or Europe/Berlin") from exc
+
+    login_failures_per_user: str = "5 per 5 minutes"
+    """Failed logins one username may have (a `limits` rate string) before 429."""
+    login_failures_per_address: str = "20 per 5 minutes"
+    """Failed logins one client address may have before 429."""
+    login_attempts_per_address: str = "60 per minute"
+    """All logins one client address may try: a flood never reaches password hashing."""
+    login_delay_step: float = 0.25
+    """Seconds added to a failed login's reply per earlier failure (capped at 2 s)."""
+    lease_max_age: float = 4 * 3600.0
+    """Seconds from a lease's creation after which it is no longer renewed."""
+    api_docs: bool = False
+    """Serve `/docs` (assets from the server, never a CDN); off unless asked for."""
 
     @property
     def media_dir(self) -> Path:

@@ -1,7 +1,9 @@
 """Request dependencies: the database, the settings, the caller and their role.
 
 Role checks live here and show in each route's signature (`ReviewerUser`, `QALead`, ...):
-401 for a missing, unknown or expired token, 403 for a caller without the role.
+401 for a missing, unknown, revoked or expired token or a disabled user, 403 for a caller
+without the role. The caller's name and token hash are left on `request.state` for the
+audit log (`server.audit`) and for logout.
 """
 
 from __future__ import annotations
@@ -36,22 +38,27 @@ SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 
 
 def current_user(
+    request: Request,
     db: DbDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> UserPublic:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "unauthorized", "A bearer token is required.", _CHALLENGE)
+    hashed = token_hash(credentials.credentials)
     with db.session() as session:
-        token = session.get(AccessToken, token_hash(credentials.credentials))
+        token = session.get(AccessToken, hashed)
         if token is None:
-            raise ApiError(401, "invalid_token", "The token is not known.", _CHALLENGE)
+            raise ApiError(401, "invalid_token", "The token is not known or was revoked.",
+                           _CHALLENGE)
+        request.state.actor = token.username
         if token.expires_at <= utcnow():
             raise ApiError(401, "token_expired", "The token has expired; log in again.",
                            _CHALLENGE)
         user = session.get(User, token.username)
-        if user is None:
-            raise ApiError(401, "invalid_token", "The token's user no longer exists.",
+        if user is None or user.disabled_at is not None:
+            raise ApiError(401, "invalid_token", "The token's user is disabled or gone.",
                            _CHALLENGE)
+        request.state.token_hash = hashed
         return UserPublic(username=user.username, roles=user.roles, teams=user.teams)
 
 

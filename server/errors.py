@@ -5,11 +5,12 @@ for bad input: validation errors, malformed JSON, unknown routes and methods inc
 from __future__ import annotations
 
 import logging
+import traceback
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 _CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 503: "busy",
+    415: "unsupported_media_type", 422: "validation_error", 429: "too_many_requests",
+    503: "busy",
 }
 RETRY_AFTER_SECONDS = 2
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
@@ -28,7 +30,7 @@ _PG_BUSY = {"40001", "40P01", "55P03"}
 """PostgreSQL serialization failure, deadlock, lock not available: try again later."""
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorReply} for status in (401, 403, 404, 409, 413, 422, 503)
+    status: {"model": ErrorReply} for status in (401, 403, 404, 409, 413, 422, 429, 503)
 }
 
 
@@ -93,9 +95,29 @@ async def _pool_exhausted(request: Request, _exc: Exception) -> JSONResponse:
     return busy_response("The server has no free database connection; try again shortly.")
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error", exc_info=exc)
+def log_unexpected(method: str, path: str, exc: BaseException) -> None:
+    """Log where the server failed, never what with: an exception's message can carry SQL
+    parameters (reviewers' notes, content), so only its type and frames are logged."""
+    frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    log.error("unexpected %s in %s %s\n%s", type(exc).__name__, method, path, frames)
+
+
+def internal_error() -> JSONResponse:
     return error_response(500, "internal_error", "The server failed to handle this request.")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log_unexpected(request.method, request.url.path, exc)
+    return internal_error()
+
+
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused a value the validation let through: the input's fault."""
+    log.warning("database refused a value (%s): %s %s", type(exc).__name__, request.method,
+                request.url.path)
+    if isinstance(exc, IntegrityError):
+        return error_response(409, "conflict", "The request conflicts with stored data.")
+    return error_response(422, "invalid_value", "The database refused a value of this request.")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -103,4 +125,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(IntegrityError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

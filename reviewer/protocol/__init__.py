@@ -13,6 +13,7 @@ re-exported here, so callers import from `reviewer.protocol`.
 from __future__ import annotations
 
 from reviewer.protocol.auth import (  # noqa: F401
+    LogoutReply,
     MeReply,
     TokenReply,
     TokenRequest,

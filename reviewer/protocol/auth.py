@@ -31,3 +31,9 @@ class TokenReply(WireModel):
 class MeReply(WireModel):
     user: UserPublic
     queues: Annotated[list[Name], Field(max_length=1000)]
+
+
+class LogoutReply(WireModel):
+    """`POST /auth/logout`: the caller's token is revoked (a second logout is a 401)."""
+
+    revoked: Annotated[int, Field(ge=0)]

@@ -9,10 +9,10 @@ same item; both are kept and the newer counts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import Decision, DecisionBatch, DecisionResult, DecisionResults
@@ -23,10 +23,25 @@ from server.services.shared_items import shared_status
 from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
 
 MAX_HANDLE_MS = 7 * 86_400_000
+CLOCK_SKEW = timedelta(minutes=10)
+"""How far a client's `started_at`/`decided_at` may lie before its lease began or after
+the server received it: further out, the client's clock (or the client) is wrong."""
 
 
 class Rejected(Exception):
     """A decision the server refuses to record; the message is the reason."""
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def _check_times(decision: Decision, lease: Lease, now: datetime) -> None:
+    earliest, latest = lease.created_at - CLOCK_SKEW, now + CLOCK_SKEW
+    for name, at in (("started_at", decision.started_at), ("decided_at", decision.decided_at)):
+        if not earliest <= _aware(at) <= latest:
+            raise Rejected(f"{name} lies far outside the lease and the time the server "
+                           "received it; check the workstation's clock")
 
 
 def _check(session: Session, decision: Decision, reviewer: str) -> tuple[Item, Lease]:
@@ -37,6 +52,7 @@ def _check(session: Session, decision: Decision, reviewer: str) -> tuple[Item, L
     if (lease is None or lease.reviewer != reviewer
             or session.get(LeaseItem, (lease.id, item.id)) is None):
         raise Rejected("the item was never leased to you under this lease")
+    _check_times(decision, lease, utcnow())
     queue = session.get(Queue, item.queue)
     assert queue is not None
     if decision.action not in allowed_actions(queue):
@@ -115,6 +131,14 @@ def record_decisions(db: Database, batch: DecisionBatch, reviewer: str) -> Decis
                 # A concurrent request stored the same id first (PostgreSQL).
                 results.append(DecisionResult(decision_id=decision.decision_id,
                                               status="duplicate"))
+            except OperationalError:
+                raise  # busy or broken: the whole batch is answered 503/500 and retried
+            except DBAPIError as exc:
+                # The database refused a value of this decision alone: reject it, keep
+                # the rest of the batch (its savepoint was rolled back).
+                results.append(DecisionResult(
+                    decision_id=decision.decision_id, status="rejected",
+                    reason=f"the database refused this decision ({type(exc.orig).__name__})"))
     return DecisionResults(results=results)
 
 

@@ -95,7 +95,9 @@ def test_ingest_adds_files_to_a_new_queue(live_server: EmbeddedServer, tmp_path:
                  "--category", "demo", "--db", live_server.db_url,
                  "--data-dir", str(live_server.data_dir)])
     assert code == 0
-    assert len(capsys.readouterr().out.splitlines()) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert len([line for line in out if line.startswith("added\t")]) == 2
+    assert out[-1] == "2 added, 0 already present, 0 refused"
     h = Harness(live_server)
     items = h.lease(h.user(), "inbox")["items"]
     h.close()

@@ -85,6 +85,7 @@ _item = {"queue": "q", "kind": "image", "media_base64": png_base64(), "mime": "i
 
 ROUTES = [
     Route("GET", "/me", ROLES, _static("/me")),
+    Route("POST", "/auth/logout", ROLES, _static("/auth/logout")),
     Route("GET", "/queues", ("reviewer", "qa_lead"), _static("/queues")),
     Route("POST", "/queues/{queue}/leases", ("reviewer",),
           _static("/queues/q/leases", {"max_items": 1})),
