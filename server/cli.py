@@ -16,7 +16,7 @@ from server.cli_admin import add_admin_commands
 from server.cli_common import audit_cli
 from server.cli_ingest import run_ingest
 from server.config import ServerSettings, default_data_dir, default_db_url
-from server.db import Database
+from server.db import Database, SchemaBehind
 from server.file_modes import secure_storage
 
 
@@ -28,12 +28,31 @@ def _locations(args: argparse.Namespace) -> tuple[str, Path]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """Create the schema of a new database, or bring an existing one to head (migrations)."""
     db_url, data_dir = _locations(args)
     db = Database(db_url, strict=True)
-    db.create_schema()
-    db.dispose()
+    try:
+        before, head = db.upgrade_schema()
+    finally:
+        db.dispose()
     (data_dir / "media").mkdir(exist_ok=True)
-    print(f"schema ready in {db.url}")
+    print(f"schema ready in {db.url} (revision {head}"
+          + (f", upgraded from {before})" if before and before != head else ")"))
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Run the schema migrations up to head: the one path that upgrades an existing database."""
+    db_url, _ = _locations(args)
+    db = Database(db_url, strict=True)
+    try:
+        before, head = db.upgrade_schema()
+    finally:
+        db.dispose()
+    if before == head:
+        print(f"schema already at revision {head}")
+    else:
+        print(f"schema upgraded from revision {before or 'none (before migrations)'} to {head}")
     return 0
 
 
@@ -130,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", parents=[common], help="create the schema").set_defaults(
         run=cmd_init)
+    db = commands.add_parser("db", help="the database schema").add_subparsers(
+        dest="db_command", required=True)
+    db.add_parser("upgrade", parents=[common], help="run the schema migrations up to the "
+                  "head revision (back up first)").set_defaults(run=cmd_db_upgrade)
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command",
                                                                           required=True)
     add = user.add_parser("add", parents=[common], help="add a user (password on stdin)")
@@ -167,7 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except SchemaBehind as exc:  # any command on a database an older release made
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ Why writes must go through `writer()`: a deferred transaction that reads and the
 has to upgrade its read snapshot to the write lock, and SQLite answers "database is
 locked" at once (no waiting) when another writer committed since the snapshot began. A
 strict `Database` therefore refuses writes inside `session()`.
+
+The schema comes from the alembic revisions in `server.migrations`: a new database is
+brought to head at start-up, an existing one only by `reviewer-server db upgrade`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Inspector, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
-from sqlalchemy.schema import CreateIndex
 
+from server import migrations
 from server.config import DEFAULT_BUSY_TIMEOUT, normalise_db_url
-from server.models import Base
 
 _IMMEDIATE = "sqlite_immediate"
 _READ_ONLY = "read_only"
@@ -57,36 +59,31 @@ def _make_sqlite_engine(url: str, busy_timeout: float) -> Engine:
     return engine
 
 
-def _missing_columns(inspector: Inspector) -> list[tuple[Table, list[Column[Any]]]]:
-    """(table, the model's columns the database table lacks), for every model table."""
-    missing = []
-    for table in Base.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        lacking = [column for column in table.columns if column.name not in present]
-        if lacking:
-            missing.append((table, lacking))
-    return missing
+class SchemaBehind(RuntimeError):
+    """The database exists but its schema is older than this server's: upgrading it is an
+    operator's deliberate step (`reviewer-server db upgrade`), never a side effect of start-up."""
 
 
-def _add_columns(conn: Connection) -> None:
-    """Add the missing nullable columns and the indexes that use them (no constraints)."""
-    dialect, quote = conn.dialect, conn.dialect.identifier_preparer
-    # A concurrent upgrade on PostgreSQL may add the column between the look and the ALTER.
-    guard = "IF NOT EXISTS " if dialect.name == "postgresql" else ""
-    for table, columns in _missing_columns(inspect(conn)):
-        for column in columns:
-            if column.primary_key or not column.nullable:
-                raise RuntimeError(f"cannot add the NOT NULL column {table.name}.{column.name}"
-                                   " to an existing table; migrate this database by hand")
-            conn.exec_driver_sql(
-                f"ALTER TABLE {quote.format_table(table)} ADD COLUMN {guard}"
-                f"{quote.format_column(column)} {column.type.compile(dialect=dialect)}")
-            log.info("schema upgrade: added column %s.%s", table.name, column.name)
-        added = {column.name for column in columns}
-        for index in table.indexes:
-            if added & {column.name for column in index.columns}:
-                conn.execute(CreateIndex(index, if_not_exists=True))
-                log.info("schema upgrade: added index %s", index.name)
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction that holds the schema against concurrent migrators: the write lock
+    from BEGIN on SQLite (foreign keys off, so a table copy does not cascade), a
+    transaction-scoped advisory lock on PostgreSQL."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:  # before BEGIN: the pragma is a no-op inside a transaction
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.execution_options(**{_IMMEDIATE: True}).begin():
+                if not sqlite:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+                yield conn
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+_MIGRATION_LOCK = 0x7265766965  # any constant shared by every server process
 
 
 def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -129,15 +126,29 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def create_schema(self) -> None:
-        """Create missing tables, then bring tables made by an earlier version up to date by
-        adding the (nullable) columns they lack, with their indexes: an upgraded server
-        opens its old database without a migration step."""
-        Base.metadata.create_all(self.engine)
-        if not _missing_columns(inspect(self.engine)):
+        """Make the schema of a new, empty database (the migrations up to head); accept a
+        database at head; refuse (`SchemaBehind`) one that is behind, naming the command."""
+        with self.engine.connect() as conn:
+            found = migrations.state(conn)
+        if found.current:
             return
-        # Under the write lock on SQLite, looking again: another process may have done it.
-        with self.engine.execution_options(**{_IMMEDIATE: True}).begin() as conn:
-            _add_columns(conn)
+        with _migrating(self.engine) as conn:
+            found = migrations.state(conn)  # again under the lock: another process may have
+            if found.empty:
+                migrations.upgrade(conn)
+                log.info("schema created at revision %s", found.head)
+                return
+        if not found.current:
+            revision = found.revision or "none (made before migrations)"
+            raise SchemaBehind(
+                f"the database is at schema revision {revision} and this server needs "
+                f"{found.head}: back it up, then run `reviewer-server db upgrade` with the "
+                "same --db")
+
+    def upgrade_schema(self) -> tuple[str | None, str]:
+        """Bring the database to head (the CLI's `db upgrade`); returns (from, to)."""
+        with _migrating(self.engine) as conn:
+            return migrations.upgrade(conn)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
