@@ -1,6 +1,7 @@
 """The app factory: routes under `/api/v1`, JSON errors, a request body size cap, control
 characters refused, an audit trail, throttled logins, private files; `/docs` only when
-the settings ask for it (its page loads a script from a CDN, blank offline).
+the settings ask for it (its page loads a script from a CDN, blank offline); `/healthz`,
+`/readyz` and `/metrics` for operators (server.health, server.metrics).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from server.contain_errors import ContainErrors
 from server.db import Database
 from server.errors import install_error_handlers
 from server.file_modes import secure_storage
+from server.health import health_routes
 from server.media_store import MediaStore
+from server.metrics import RequestMetrics, metrics_endpoint
 from server.routes import auth, decisions, items, leases, media, policy, qa, queues, wellness
 from server.text_guard import RefuseControlCharacters
 from server.throttle import LoginThrottle
@@ -25,7 +28,8 @@ ROUTERS = (auth, queues, leases, media, decisions, policy, wellness, qa, items)
 
 
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
-    """Build the server app; creates the schema if it is missing."""
+    """Build the server app; creates the schema of a new database, refuses (`SchemaBehind`)
+    one an older release made."""
     secure_storage(settings.db_url, settings.data_dir)
     db = database or Database(settings.db_url, busy_timeout=settings.db_busy_timeout,
                                      strict=True)
@@ -41,6 +45,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX,
                            dependencies=guards.get(module, []))
+    # Operators' endpoints, outside /api/v1 and without a token (server.health).
+    app.router.routes.extend(health_routes(db))
+    app.add_route("/metrics", metrics_endpoint(db), methods=["GET"], include_in_schema=False)
     install_error_handlers(app)
 
     ingest_path = f"{API_PREFIX}/items"
@@ -55,4 +62,5 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
     app.add_middleware(ContainErrors)
     app.add_middleware(AuditTrail, db=db)
+    app.add_middleware(RequestMetrics)
     return app

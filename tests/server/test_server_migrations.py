@@ -53,12 +53,13 @@ def _make_previous_release_database(url: str) -> str:
                 created_at=T0))
             conn.execute(insert(t["queues"]).values(
                 name="q", title="Queue", sensitivity=2, taxonomy={"actions": ["allow"]}))
-            for n, state in ((1, "leased"), (2, "decided"), (3, "pending")):
+            for n, state, leased in ((1, "pending", True), (2, "decided", False),
+                                     (3, "pending", False)):
                 conn.execute(insert(t["items"]).values(
                     id=f"i{n}", queue="q", kind="text", text=f"text {n}", category="spam",
                     severity=1, context={"n": n}, created_at=T0, state=state,
-                    lease_id="L1" if state == "leased" else None,
-                    lease_expires_at=T0 + timedelta(minutes=15) if state == "leased" else None))
+                    lease_id="L1" if leased else None,
+                    lease_expires_at=T0 + timedelta(minutes=15) if leased else None))
             conn.execute(insert(t["leases"]).values(
                 id="L1", queue="q", reviewer="rita", created_at=T0,
                 expires_at=T0 + timedelta(minutes=15)))
@@ -97,7 +98,7 @@ def test_db_upgrade_brings_the_previous_release_database_to_head_with_its_data(
             assert queue.sensitivity == 2 and queue.gold_rate is None
             items = {i.id: i for i in session.scalars(select(Item))}
             assert {k: (i.state, i.text, i.context) for k, i in items.items()} == {
-                "i1": ("leased", "text 1", {"n": 1}), "i2": ("decided", "text 2", {"n": 2}),
+                "i1": ("pending", "text 1", {"n": 1}), "i2": ("decided", "text 2", {"n": 2}),
                 "i3": ("pending", "text 3", {"n": 3})}
             assert items["i1"].lease_id == "L1" and items["i1"].share is None
             lease = session.get(Lease, "L1")
