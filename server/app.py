@@ -6,6 +6,11 @@ the settings ask for it (its page loads a script from a CDN, blank offline); `/h
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+from pathlib import Path
+
 from fastapi import Depends, FastAPI
 
 from reviewer.protocol import API_PREFIX
@@ -64,3 +69,24 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.add_middleware(AuditTrail, db=db)
     app.add_middleware(RequestMetrics)
     return app
+
+
+#: `serve --workers N` hands its settings to the workers in this variable (JSON).
+SETTINGS_ENV = "REVIEWER_SERVER_SETTINGS"
+
+
+def settings_to_environment(settings: ServerSettings) -> str:
+    """The settings as the JSON `app_from_environment` reads back."""
+    return json.dumps(dataclasses.asdict(settings), default=str)
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory each uvicorn worker calls (`serve --workers N`): every worker is
+    stateless, all shared state is in the database named by the settings."""
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise RuntimeError(f"{SETTINGS_ENV} is not set: start workers with "
+                           "`reviewer-server serve --workers N`")
+    fields = json.loads(raw)
+    fields["data_dir"] = Path(fields["data_dir"])
+    return create_app(ServerSettings(**fields))

@@ -83,17 +83,22 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    db_url, data_dir = _locations(args)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl,
+                              token_ttl=args.token_ttl, api_docs=args.api_docs)
+    if args.workers > 1:
+        return _serve_workers(args, settings)
     import uvicorn
 
     from server.app import create_app
     from server.webhooks import WebhookDeliverer
 
-    db_url, data_dir = _locations(args)
-    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
-        print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
-        return 2
-    settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl,
-                              token_ttl=args.token_ttl, api_docs=args.api_docs)
     app = create_app(settings)
     deliverer = WebhookDeliverer(app.state.db)  # per-queue webhooks, in the background
     deliverer.start()
@@ -102,6 +107,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     finally:
         deliverer.stop()
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, settings: ServerSettings) -> int:
+    """N uvicorn worker processes, each building the app from the settings in its
+    environment; this process checks the schema first (refusing one that is behind),
+    delivers webhooks, and keeps the workers' shared request metrics in a temporary
+    directory (prometheus-client's multiprocess mode)."""
+    import os
+    import shutil
+    import tempfile
+
+    metrics_dir = tempfile.mkdtemp(prefix="reviewer-server-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # before prometheus_client loads
+    import uvicorn
+
+    from server.app import SETTINGS_ENV, settings_to_environment
+    from server.webhooks import WebhookDeliverer
+
+    db = Database(settings.db_url, busy_timeout=settings.db_busy_timeout, strict=True)
+    deliverer = WebhookDeliverer(db)
+    try:
+        db.create_schema()  # once, here: a new database at head, or SchemaBehind
+        os.environ[SETTINGS_ENV] = settings_to_environment(settings)
+        deliverer.start()
+        uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, log_level="info",
+                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    finally:
+        deliverer.stop()
+        db.dispose()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -180,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds a login's token lasts")
     serve.add_argument("--ssl-certfile", metavar="PEM", help="serve HTTPS with this certificate")
     serve.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless; "
+                       "all shared state is in the database, PostgreSQL advised past 1)")
     serve.add_argument("--api-docs", action="store_true", help="serve /docs (loads its "
                        "script from a CDN: off by default)")
     serve.set_defaults(run=cmd_serve)
