@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -53,12 +54,22 @@ def state(connection: Connection) -> SchemaState:
     return SchemaState(empty=not tables, revision=revision, head=head_revision())
 
 
+def matches_models(connection: Connection) -> bool:
+    """Whether the database's tables are exactly the models' (alembic's comparison)."""
+    from server.models import Base
+
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return not compare_metadata(context, Base.metadata)
+
+
 def upgrade(connection: Connection) -> tuple[str | None, str]:
     """Bring the database on `connection` to head inside its transaction; returns (from,
-    to). An unversioned database with tables is the baseline release's: stamped 0001 first."""
+    to). An unversioned database with tables was made before migrations: one that already
+    matches the models (a build just before migrations, which added columns at start-up)
+    is stamped head; any other is taken as the baseline release's and stamped 0001."""
     before = state(connection)
     config = alembic_config(connection)
     if before.revision is None and not before.empty:
-        command.stamp(config, BASELINE)
+        command.stamp(config, before.head if matches_models(connection) else BASELINE)
     command.upgrade(config, "head")
     return before.revision, before.head

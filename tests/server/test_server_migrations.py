@@ -167,3 +167,30 @@ def test_the_head_revision_matches_the_models(backend_db_url: str) -> None:
             assert compare_metadata(context, Base.metadata) == []
     finally:
         db.dispose()
+
+
+def test_db_upgrade_adopts_an_unversioned_database_that_already_matches_the_models(
+        backend_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A database made by the build just before migrations (which added columns at
+    start-up) has today's tables and no version: it is stamped head, not migrated again."""
+    engine = create_engine(backend_db_url)
+    try:
+        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(insert(Queue.__table__).values(
+                name="q", title="Queue", sensitivity=1, taxonomy={}, gold_rate=0.05))
+    finally:
+        engine.dispose()
+    db = Database(backend_db_url, strict=True)
+    try:
+        with pytest.raises(SchemaBehind, match="none"):
+            db.create_schema()
+        assert main(["db", "upgrade", "--db", backend_db_url,
+                     "--data-dir", str(tmp_path / "data")]) == 0
+        assert f"to {head_revision()}" in capsys.readouterr().out
+        db.create_schema()
+        with db.session() as session:
+            queue = session.get(Queue, "q")
+            assert queue is not None and queue.gold_rate == 0.05
+    finally:
+        db.dispose()
