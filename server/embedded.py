@@ -1,7 +1,9 @@
 """A review server inside this process: uvicorn in a daemon thread on 127.0.0.1.
 
 Used by the tests and by `reviewer demo`. `restart()` comes back on the same port so a
-client sees an outage and a recovery, not a new server.
+client sees an outage and a recovery, not a new server. `upgrade_schema=True` is for a
+private database this process owns (the demo's): it is migrated to head on start, where a
+shared server would refuse it and wait for `reviewer-server db upgrade`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from server.db import Database
 
 class EmbeddedServer:
     def __init__(self, db_url: str, data_dir: Path, host: str = "127.0.0.1", port: int = 0,
-                 **settings: Any) -> None:
+                 *, upgrade_schema: bool = False, **settings: Any) -> None:
         """`settings` are extra `ServerSettings` fields, e.g. `lease_ttl=2`."""
         self.db_url = db_url
+        self.upgrade_schema = upgrade_schema
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port
@@ -51,7 +54,13 @@ class EmbeddedServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._db = Database(self.db_url, busy_timeout=self.settings.db_busy_timeout,
                             strict=True)
-        app = create_app(self.settings, database=self._db)
+        try:
+            if self.upgrade_schema:
+                self._db.upgrade_schema()
+            app = create_app(self.settings, database=self._db)
+        except BaseException:  # SchemaBehind and the like: leave nothing open
+            self.stop()
+            raise
         sock = self._bind()
         # log_config=None: leave the host process's logging set-up alone.
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",

@@ -9,6 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -19,6 +20,7 @@ from server.app import create_app
 from server.cli import main
 from server.config import ServerSettings
 from server.db import Database, SchemaBehind
+from server.embedded import EmbeddedServer
 from server.migrations import VERSION_TABLE, alembic_config, head_revision
 from server.models import (
     Base,
@@ -194,3 +196,15 @@ def test_db_upgrade_adopts_an_unversioned_database_that_already_matches_the_mode
             assert queue is not None and queue.gold_rate == 0.05
     finally:
         db.dispose()
+
+
+def test_an_embedded_server_may_upgrade_its_own_private_database(tmp_path: Path) -> None:
+    """The demo's private SQLite file is migrated on start when asked; by default an
+    embedded server refuses it like any other."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    _make_previous_release_database(url)
+    with pytest.raises(SchemaBehind):
+        EmbeddedServer(url, tmp_path / "data").start()
+    with EmbeddedServer(url, tmp_path / "data", upgrade_schema=True) as server:
+        ready = httpx.get(f"{server.url}/readyz", timeout=20)
+        assert ready.status_code == 200 and ready.json()["revision"] == head_revision()
