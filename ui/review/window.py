@@ -58,7 +58,7 @@ class ReviewWindow(QMainWindow):
         self.layout_parts = parts = build_review_layout(self, self.table)
         self.view, self.context, self.history = parts.view, parts.context, parts.history
         self.legend, self.status = parts.legend, parts.status
-        self.status.show_secrets_safety(workstation.secure_secrets)
+        self.status.show_secrets_safety(workstation.secure_secrets, workstation.secrets_notice)
         self.actions_by_id = build_actions(self, self.table, self._run_command)
         self._wire_parts(parts, sync_loop)
         self._clock = QTimer(self)
