@@ -89,6 +89,11 @@ class ReviewWindow(QMainWindow):
         self.reveal.prepared = self.presenter.prepared_current
         self.preparer.ready.connect(self.presenter.prepared)
         self.presenter.item_shown.connect(self.item_shown)
+        self.presenter.item_shown.connect(
+            lambda _id: self.legend.offer_judgements(not self.presenter.broken))
+        # A message about the item before (cannot be displayed, refused reveal) is not
+        # about this one: it goes when the item changes.
+        self.presenter.item_changed.connect(lambda _id: self.status.clearMessage())
         self.pauses.resumed.connect(self._resumed)
         self.keys.labels_changed.connect(self._show_labels)
         self.keys.note_changed.connect(lambda note: self.context.show_note(note or None))
@@ -214,6 +219,7 @@ class ReviewWindow(QMainWindow):
         self.layout_parts.review_page.layout().replaceWidget(self.legend, legend)
         self.legend.deleteLater()
         self.legend = legend
+        legend.offer_judgements(not self.presenter.broken)
         self.context.set_label_commands(table.labels())
         self._show_labels(self.keys.labels)
 
