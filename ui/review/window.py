@@ -28,11 +28,11 @@ from ui.review.decision_controller import DecisionController
 from ui.review.feed import ItemFeed
 from ui.review.layout import ReviewLayout, build_review_layout
 from ui.review.pauses import PauseController
-from ui.review.presenter import ItemPresenter
+from ui.review.presenter import END_OF_QUEUE, ItemPresenter, ReviewState
 from ui.shortcut_settings import ShortcutSettings
 from ui.shortcuts import Command, CommandTable, build_table
 from ui.sync_bridge import SyncBridge
-from ui.workers import Workers
+from ui.workers import Op, Workers
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
@@ -46,6 +46,7 @@ class ReviewWindow(QMainWindow):
 
     item_shown = Signal(str)
     closed = Signal()
+    switch_queue_requested = Signal()
 
     def __init__(self, workstation: Workstation, session: ReviewSession, workers: Workers,
                  sync_loop: Any = None) -> None:
@@ -94,6 +95,7 @@ class ReviewWindow(QMainWindow):
         # A message about the item before (cannot be displayed, refused reveal) is not
         # about this one: it goes when the item changes.
         self.presenter.item_changed.connect(lambda _id: self.status.clearMessage())
+        self.presenter.queue_empty.connect(self._offer_other_queues)
         self.pauses.resumed.connect(self._resumed)
         self.keys.labels_changed.connect(self._show_labels)
         self.keys.note_changed.connect(lambda note: self.context.show_note(note or None))
@@ -161,6 +163,17 @@ class ReviewWindow(QMainWindow):
         self.presenter.show_current()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _offer_other_queues(self) -> None:
+        """The end of the queue: say which other queues have work (asked on the network)."""
+        Op(self.workstation.queues).success(self._show_other_queues).run_on(
+            self.workers.network, self.workers)
+
+    def _show_other_queues(self, queues: list[Any]) -> None:
+        if self.session.current() is not None or self.presenter.state != ReviewState.LOADING:
+            return  # items arrived meanwhile
+        text = other_queues_text(self.session.queue, queues)
+        self.view.show_message(f"{END_OF_QUEUE}\n\n{text}" if text else END_OF_QUEUE)
+
     def _show_labels(self, chosen: frozenset[str]) -> None:
         self.context.show_chosen_labels(chosen)
         self.legend.show_chosen_labels(chosen)
@@ -188,6 +201,7 @@ class ReviewWindow(QMainWindow):
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "help": self.show_help,
             "shortcut_settings": self.change_shortcuts,
+            "switch_queue": self.switch_queue_requested.emit,
             "quit": self.close,
         }
         handler = handlers.get(command.id)
@@ -259,3 +273,12 @@ class ReviewWindow(QMainWindow):
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
             self.reveal.end("focus lost")
         super().changeEvent(event)
+
+
+def other_queues_text(current: str, queues: list[Any]) -> str:
+    """"Queues with work: Spam (12), Hate speech (3)", busiest first; "" when none."""
+    busy = sorted((q for q in queues if q.name != current and q.pending > 0),
+                  key=lambda q: -q.pending)
+    if not busy:
+        return "No other queue has work right now."
+    return "Queues with work: " + ", ".join(f"{q.title} ({q.pending})" for q in busy[:6])
