@@ -93,3 +93,4 @@ class ReviewWorkspace:
         self.window.switch_queue_requested.connect(self.switch_queue)
         self.window.show()
         self.window.activateWindow()
+        self.window.show_first_run()

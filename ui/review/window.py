@@ -18,7 +18,12 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 
 from ui.actions import action_for_key, build_actions, rebuild_actions, show_chosen_labels
-from ui.key_settings import load_overrides, save_overrides
+from ui.key_settings import (
+    first_run_done,
+    load_overrides,
+    mark_first_run_done,
+    save_overrides,
+)
 from ui.legend import HelpDialog, Legend
 from ui.physical_keys import PhysicalKeys
 from ui.protected.preparer import Preparer
@@ -26,6 +31,7 @@ from ui.protected.reveal import RevealController
 from ui.relogin import Relogin
 from ui.review.decision_controller import DecisionController
 from ui.review.feed import ItemFeed
+from ui.review.first_run import FirstRunOverlay
 from ui.review.layout import ReviewLayout, build_review_layout
 from ui.review.pauses import PauseController
 from ui.review.presenter import END_OF_QUEUE, ItemPresenter, ReviewState
@@ -54,6 +60,7 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Reviewing {session.queue} — Review · Reviewer Workstation")
         self.workstation, self.session, self.workers = workstation, session, workers
+        self.first_run: FirstRunOverlay | None = None
         self.table = build_table(session.taxonomy,
                                  overrides=load_overrides(workstation.username))
         self.layout_parts = parts = build_review_layout(self, self.table)
@@ -181,7 +188,24 @@ class ReviewWindow(QMainWindow):
 
     # --- commands ----------------------------------------------------------------------
 
+    def show_first_run(self) -> None:
+        """The list of keys, once per person (see `ui.review.first_run`)."""
+        username = self.workstation.username
+        if first_run_done(username):
+            return
+        self.first_run = FirstRunOverlay(self.table, self.layout_parts.pages)
+        self.first_run.dismissed.connect(lambda: self._first_run_dismissed(username or ""))
+        self.first_run.show_over()
+
+    def _first_run_dismissed(self, username: str) -> None:
+        mark_first_run_done(username)
+        self.first_run = None
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _run_command(self, command: Command) -> None:
+        if self.first_run is not None and command.id != "quit":
+            self.first_run.dismiss()  # a key that closes the welcome does nothing else
+            return
         if self.pauses.showing and command.id not in PAUSE_COMMANDS and command.id != "undo":
             show_chosen_labels(self.actions_by_id, self.table, self.keys.labels)
             return  # a break covers the item: decision, label and reveal keys do nothing
