@@ -54,6 +54,17 @@ class SecretStore:
         self.secure = bool(backend is not None and (secure if secure is not None else True))
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
+        self.refused = False
+        """True once a keyring that exists refused us (locked, or access denied)."""
+
+    @property
+    def session_only_reason(self) -> str | None:
+        """Why secrets live in memory for this session only, in words; None when they don't."""
+        if self.secure:
+            return None
+        if self.refused:
+            return "Your keyring is locked or refused access: login kept for this session only"
+        return "No secure keyring: login kept for this session only"
 
     # --- raw entries ------------------------------------------------------------------
 
@@ -64,6 +75,8 @@ class SecretStore:
             try:
                 return self._backend.get_password(SERVICE, entry)  # type: ignore[union-attr]
             except KeyringError:
+                # A locked keyring: this session goes on in memory, and says why.
+                self.secure, self.refused = False, True
                 return None
 
     def _set(self, entry: str, value: str) -> None:
@@ -74,7 +87,7 @@ class SecretStore:
                     return
                 except KeyringError:
                     # A locked or broken keyring: keep the secret for this session only.
-                    self.secure = False
+                    self.secure, self.refused = False, True
             self._memory[entry] = value
 
     def _delete(self, entry: str) -> None:

@@ -89,6 +89,12 @@ class Workstation:
         return self.secrets.secure
 
     @property
+    def secrets_notice(self) -> str | None:
+        """Why the login lives in memory for this session only (no keyring, or a locked
+        one), as the window says it; None when secrets are in the keyring."""
+        return self.secrets.session_only_reason
+
+    @property
     def logged_in(self) -> bool:
         return self.api is not None and self.api.token is not None
 

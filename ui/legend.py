@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.builtin_actions import UNBLIND_ACTIONS
 from ui.shortcuts import Command, CommandTable
 
 COMMAND_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -68,6 +69,8 @@ class Legend(QWidget):
         self.command_ids: list[str] = []
         self.chosen_labels: frozenset[str] = frozenset()
         self._label_chips: dict[str, tuple[Command, QLabel]] = {}
+        self._judging_chips: list[tuple[QLabel, bool]] = []
+        self.judgements_offered = True
         columns = [0, 0, 0]
         for command in table:
             row = _row(command)
@@ -78,9 +81,19 @@ class Legend(QWidget):
             layout.addWidget(chip, row, columns[row])
             columns[row] += 1
             self.command_ids.append(command.id)
+            judges = command.toggles is not None or (
+                command.decides is not None and command.decides not in UNBLIND_ACTIONS)
+            self._judging_chips.append((chip, judges))
             if command.toggles is not None:
                 self._label_chips[command.toggles] = (command, chip)
         layout.setColumnStretch(max(columns), 1)
+
+    def offer_judgements(self, offered: bool) -> None:
+        """On an item that cannot be displayed only escalate and skip apply: the queue's
+        own decision and label keys are greyed out (their keys say so when pressed)."""
+        self.judgements_offered = offered
+        for chip, judges in self._judging_chips:
+            chip.setEnabled(offered or not judges)
 
     def show_chosen_labels(self, chosen: Collection[str]) -> None:
         self.chosen_labels = frozenset(chosen)

@@ -24,7 +24,7 @@ from ui.workers import Op, Workers
 if TYPE_CHECKING:
     from reviewer.workstation import Workstation
 
-INSECURE_WARNING = "No secure keyring: you will need to log in again next time"
+INSECURE_WARNING = "No secure keyring"
 
 
 class LoginDialog(QDialog):
@@ -46,7 +46,8 @@ class LoginDialog(QDialog):
         self._workers = workers
         self.user: Any = None
         layout = QVBoxLayout(self)
-        self.banner = QLabel(INSECURE_WARNING)
+        notice = workstation.secrets_notice or INSECURE_WARNING
+        self.banner = QLabel(f"⚠ {notice}. You will need to log in again next time.")
         self.banner.setObjectName("warningBanner")
         self.banner.setWordWrap(True)
         self.banner.setVisible(not workstation.secure_secrets)

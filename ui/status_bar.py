@@ -48,8 +48,10 @@ class ReviewStatusBar(QStatusBar):
                        self.items_left):
             self.addPermanentWidget(widget)
 
-    def show_secrets_safety(self, secure: bool) -> None:
+    def show_secrets_safety(self, secure: bool, reason: str | None = None) -> None:
         """Say so, permanently, when the login lives in memory for this session only."""
+        if reason:
+            self.session_only.setText(f"⚠ {reason}")
         self.session_only.setVisible(not secure)
 
     def show_status(self, status: Any) -> None:

@@ -26,6 +26,11 @@ MAX_PIXELS = 50_000_000
 # view; the view scales that last bit at paint time, at no visible cost.
 DRAFT_FILL = 0.9
 
+# Small images are shown larger, up to this many times their own size (a phone
+# screenshot fills the view; a 64-pixel icon stays a small, soft picture, not a smear).
+MAX_UPSCALE = 4.0
+MIN_UPSCALE = 1.1  # below this the gain is not worth a resampling pass
+
 MIME_FORMATS: dict[str, str] = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
@@ -135,7 +140,17 @@ def decode_for_view(
     source = (height, width) if swaps else (width, height)
     img = to_resizable(img)
     img.thumbnail(box, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return flatten_rgb(_upright(img)), source
+    return flatten_rgb(_upright(_enlarge(img, box))), source
+
+
+def _enlarge(img: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """A small image scaled up (smoothly, at most MAX_UPSCALE times) to fit `box`, so a
+    reviewer can judge it and its protection at a readable size."""
+    scale = min(box[0] / img.width, box[1] / img.height, MAX_UPSCALE)
+    if scale < MIN_UPSCALE:
+        return img
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    return img.resize(size, Image.Resampling.BICUBIC)
 
 
 def _draft_near(img: Image.Image, wanted: tuple[int, int]) -> None:

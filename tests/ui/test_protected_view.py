@@ -102,3 +102,26 @@ def test_protected_view_prepares_and_reveals_for_any_content(qtbot: Any, workers
     finally:
         preparer.close()
     assert preparer.decoder.child_pids() == []  # the preparer ended its decoder
+
+
+def test_the_badge_sits_above_the_item_never_on_it(qtbot: Any) -> None:
+    from PySide6.QtGui import QColor, QImage, QPixmap
+
+    from ui.protected.item_view import ItemView
+
+    view = ItemView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    width, height = view.target_size()
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    view.show_image(QPixmap.fromImage(image))  # as large as the view allows
+    shot = view.grab().toImage()
+    area = view.content_area()
+    ratio = view.devicePixelRatioF()
+    corner = [shot.pixelColor(round((area.left() + x) * ratio), round((area.top() + y) * ratio))
+              for x in range(0, 160, 4) for y in range(0, 48, 4)]
+    assert all(c == QColor("red") for c in corner)  # nothing covers its top-left corner
+    badge = shot.pixelColor(round((view.MARGIN + 10) * ratio), round((view.MARGIN + 12) * ratio))
+    assert badge != QColor("red")  # and the badge is painted, in its own band

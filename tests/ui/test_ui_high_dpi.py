@@ -35,9 +35,10 @@ SCRIPT = textwrap.dedent("""
             image.setPixel(x, y, 0xFFFFFFFF if (x + y) % 2 else 0xFF000000)
     view.show_image(QPixmap.fromImage(image))
     shot = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    margin = round(view.MARGIN * ratio)
-    half = QRect(width // 2, height // 2, width // 2, height // 2)  # away from the badge
-    painted = shot.copy(half.translated(margin, margin))
+    area = view.content_area()  # inside the margins, below the badge's band
+    left, top = round(area.left() * ratio), round(area.top() * ratio)
+    half = QRect(width // 2, height // 2, width // 2, height // 2)
+    painted = shot.copy(half.translated(left, top))
     print(json.dumps({"ratio": ratio, "target": [width, height],
                       "logical": [view.width(), view.height()],
                       "one_to_one": painted == image.copy(half)}))
@@ -58,7 +59,8 @@ def test_images_are_prepared_in_device_pixels_and_painted_sharp(scale: str):
     seen = _run(scale)
     if seen["ratio"] != float(scale):
         pytest.skip(f"this Qt platform ignores QT_SCALE_FACTOR (ratio {seen['ratio']})")
-    margin = 12
-    logical = seen["logical"]
-    assert seen["target"] == [round((side - 2 * margin) * float(scale)) for side in logical]
+    margin, band = 12, 34  # ItemView.MARGIN all round, BADGE_BAND above the content
+    width, height = seen["logical"]
+    assert seen["target"] == [round((width - 2 * margin) * float(scale)),
+                              round((height - 2 * margin - band) * float(scale))]
     assert seen["one_to_one"]

@@ -41,6 +41,14 @@ def test_login_pick_queue_and_decide_twenty_items_reach_the_server(
     qtbot.addWidget(window)
     assert window.session.queue == queues[target].name
     assert "— Review" in window.windowTitle()
+    # The first time, the keys are listed over the page; the first key only dismisses it.
+    qtbot.waitUntil(lambda: window.first_run is not None, timeout=5000)
+    overlay = window.first_run
+    assert overlay.isVisible() and ("Space", "Reveal while held") in overlay.rows
+    item_before = window.current_id
+    qtbot.keyClick(overlay, Qt.Key.Key_1)
+    assert window.first_run is None and not overlay.isVisible()
+    assert window.current_id == item_before  # nothing was decided by it
     wait_for_question(qtbot, window)
 
     decided = dict(decide_current(qtbot, window) for _ in range(20))

@@ -42,3 +42,33 @@ def test_a_secure_keyring_shows_no_notice(qtbot, seeded_server, workstation, wor
 
     assert not window.status.session_only.isVisible()
     window.close()
+
+
+def test_a_locked_keyring_is_named_as_such_not_as_missing(qtbot, seeded_server, workers,
+                                                          tmp_path):
+    """A keyring that exists but refuses (locked) is not "no secure keyring"."""
+    from keyring.errors import KeyringLocked
+    from keyrings.alt.file import PlaintextKeyring
+
+    from reviewer.secrets import SecretStore
+    from reviewer.workstation import Workstation
+
+    class LockedKeyring(PlaintextKeyring):  # the real file backend, locked
+        def get_password(self, service, username):
+            raise KeyringLocked("the keyring is locked")
+
+        def set_password(self, service, username, password):
+            raise KeyringLocked("the keyring is locked")
+
+    backend = LockedKeyring()
+    backend.file_path = str(tmp_path / "locked.cfg")
+    workstation = Workstation.open(secrets=SecretStore(backend))
+    try:
+        assert not workstation.secure_secrets
+        window = _open_window(qtbot, seeded_server, workstation, workers)
+        text = window.status.session_only.text()
+        assert window.status.session_only.isVisible()
+        assert "locked" in text and "No secure keyring" not in text
+        window.close()
+    finally:
+        workstation.close()

@@ -67,12 +67,22 @@ def test_png_is_downscaled_to_the_exact_fit(policy: WellnessPolicy):
     assert_protected(prepared)
 
 
-def test_small_image_is_not_enlarged(policy: WellnessPolicy):
+def test_small_image_is_enlarged_to_a_readable_size(policy: WellnessPolicy):
     data = encode(scene((320, 200)), "PNG")
 
     prepared = prepare_image(data, "image/png", VIEW, policy, severity=0)
 
-    assert prepared.revealed.size == (320, 200)
+    assert prepared.revealed.size == (1280, 800)  # fills the view, 4x at most
+    assert prepared.source_size == (320, 200)
+    assert_protected(prepared)
+
+
+def test_a_tiny_image_grows_at_most_four_times(policy: WellnessPolicy):
+    data = encode(scene((64, 48)), "PNG")
+
+    prepared = prepare_image(data, "image/png", VIEW, policy, severity=0)
+
+    assert prepared.revealed.size == (256, 192)
     assert_protected(prepared)
 
 

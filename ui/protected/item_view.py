@@ -43,6 +43,7 @@ class ItemView(QWidget):
     """The content area. `paint_hooks` are called after every paint (benchmarks, tests)."""
 
     MARGIN = 12
+    BADGE_BAND = 34  # the PROTECTED/REVEALED badge sits above the content, never on it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,10 +63,13 @@ class ItemView(QWidget):
         device pixels: on a 2x display an image is prepared at twice the logical size
         and painted one to one, sharp, never stretched."""
         ratio = self.devicePixelRatioF()
-        return (
-            max(64, round((self.width() - 2 * self.MARGIN) * ratio)),
-            max(64, round((self.height() - 2 * self.MARGIN) * ratio)),
-        )
+        area = self.content_area()
+        return max(64, round(area.width() * ratio)), max(64, round(area.height() * ratio))
+
+    def content_area(self) -> QRect:
+        """Where the item is painted: inside the margins, below the badge's band."""
+        m = self.MARGIN
+        return self.rect().adjusted(m, m + self.BADGE_BAND, -m, -m)
 
     def show_message(self, message: str, *, loading: bool = False) -> None:
         self._set(Shown(kind="loading" if loading else "empty", message=message))
@@ -128,7 +132,7 @@ class ItemView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
-        area = self.rect().adjusted(self.MARGIN, self.MARGIN, -self.MARGIN, -self.MARGIN)
+        area = self.content_area()
         kind = self._shown.kind
         if kind == "image":
             self._paint_image(painter, area)
@@ -201,7 +205,7 @@ class ItemView(QWidget):
         font.setBold(True)
         painter.setFont(font)
         width = painter.fontMetrics().horizontalAdvance(label) + 20
-        badge = QRect(self.MARGIN + 8, self.MARGIN + 8, width, 24)
+        badge = QRect(self.MARGIN, self.MARGIN + (self.BADGE_BAND - 24) // 2 - 2, width, 24)
         painter.fillRect(badge, colour)
         painter.setPen(TEXT)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)

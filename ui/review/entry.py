@@ -26,6 +26,7 @@ class ReviewWorkspace:
         self.flow = flow
         self.picker: QueuePicker | None = None
         self.window: ReviewWindow | None = None
+        self._switching_queue = False
 
     def start(self) -> None:
         self.show_picker()
@@ -65,6 +66,22 @@ class ReviewWorkspace:
         if self.picker is not None:
             self.picker.info.setText(explain(error))
 
+    def switch_queue(self) -> None:
+        """Ctrl+O or the end of a queue: back to the queue picker. The outbox keeps every
+        decision; the window's close ends its reveal and its decoder."""
+        if self.window is None:
+            return
+        self._switching_queue = True
+        self.window.close()
+
+    def _window_closed(self) -> None:
+        if self._switching_queue:
+            self._switching_queue = False
+            self.window = None
+            self.show_picker()
+            return
+        self.flow.workspace_closed(self)
+
     def _open_window(self, session: Any) -> None:
         flow = self.flow
         self.window = ReviewWindow(flow.workstation, session, flow.workers,
@@ -72,6 +89,8 @@ class ReviewWorkspace:
         if flow.demo:
             self.window.setWindowTitle(self.window.windowTitle() + " · demo server")
         add_workspace_menu(self.window, flow)
-        self.window.closed.connect(lambda: flow.workspace_closed(self))
+        self.window.closed.connect(self._window_closed)
+        self.window.switch_queue_requested.connect(self.switch_queue)
         self.window.show()
         self.window.activateWindow()
+        self.window.show_first_run()

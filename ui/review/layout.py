@@ -27,6 +27,8 @@ from ui.review.pause_screen import PauseScreen
 from ui.shortcuts import CommandTable
 from ui.status_bar import ReviewStatusBar
 
+SIDE_PANEL_WIDTH = 360
+
 
 @dataclass(frozen=True)
 class ReviewLayout:
@@ -48,7 +50,7 @@ def build_review_layout(window: QMainWindow, table: CommandTable) -> ReviewLayou
     right.addWidget(context)
     right.addWidget(history)
     right.setSizes([380, 280])
-    right.setMaximumWidth(380)
+    right.setFixedWidth(SIDE_PANEL_WIDTH)  # long report texts wrap; the item never jumps
     body = QWidget()
     row = QHBoxLayout(body)
     row.setContentsMargins(0, 0, 0, 0)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ui.review.pauses import PauseController
 
 PREFETCH = 3
+END_OF_QUEUE = "No items to review right now.\n\nCtrl+O chooses another queue."
 
 
 class ReviewState(StrEnum):
@@ -49,6 +50,7 @@ class ItemPresenter(QObject):
 
     item_shown = Signal(str)
     item_changed = Signal(str)
+    queue_empty = Signal()
 
     def __init__(self, session: ReviewSession, view: ItemView, context: ContextPanel,
                  preparer: Preparer, reveal: RevealController, pauses: PauseController,
@@ -95,8 +97,10 @@ class ItemPresenter(QObject):
             self._set_current(None)
             self.broken, self._state = False, ReviewState.LOADING
             filling = self._is_filling()
-            text = "Fetching more items…" if filling else "No items to review right now."
+            text = "Fetching more items…" if filling else END_OF_QUEUE
             self.view.show_message(text, loading=filling)
+            if not filling:
+                self.queue_empty.emit()
             return
         item = cached.item
         self._set_current(item)

@@ -18,7 +18,12 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 
 from ui.actions import action_for_key, build_actions, rebuild_actions, show_chosen_labels
-from ui.key_settings import load_overrides, save_overrides
+from ui.key_settings import (
+    first_run_done,
+    load_overrides,
+    mark_first_run_done,
+    save_overrides,
+)
 from ui.legend import HelpDialog, Legend
 from ui.physical_keys import PhysicalKeys
 from ui.protected.preparer import Preparer
@@ -26,13 +31,14 @@ from ui.protected.reveal import RevealController
 from ui.relogin import Relogin
 from ui.review.decision_controller import DecisionController
 from ui.review.feed import ItemFeed
+from ui.review.first_run import FirstRunOverlay
 from ui.review.layout import ReviewLayout, build_review_layout
 from ui.review.pauses import PauseController
-from ui.review.presenter import ItemPresenter
+from ui.review.presenter import END_OF_QUEUE, ItemPresenter, ReviewState
 from ui.shortcut_settings import ShortcutSettings
 from ui.shortcuts import Command, CommandTable, build_table
 from ui.sync_bridge import SyncBridge
-from ui.workers import Workers
+from ui.workers import Op, Workers
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
@@ -46,6 +52,7 @@ class ReviewWindow(QMainWindow):
 
     item_shown = Signal(str)
     closed = Signal()
+    switch_queue_requested = Signal()
 
     def __init__(self, workstation: Workstation, session: ReviewSession, workers: Workers,
                  sync_loop: Any = None) -> None:
@@ -53,12 +60,13 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Reviewing {session.queue} — Review · Reviewer Workstation")
         self.workstation, self.session, self.workers = workstation, session, workers
+        self.first_run: FirstRunOverlay | None = None
         self.table = build_table(session.taxonomy,
                                  overrides=load_overrides(workstation.username))
         self.layout_parts = parts = build_review_layout(self, self.table)
         self.view, self.context, self.history = parts.view, parts.context, parts.history
         self.legend, self.status = parts.legend, parts.status
-        self.status.show_secrets_safety(workstation.secure_secrets)
+        self.status.show_secrets_safety(workstation.secure_secrets, workstation.secrets_notice)
         self.actions_by_id = build_actions(self, self.table, self._run_command)
         self._wire_parts(parts, sync_loop)
         self._clock = QTimer(self)
@@ -89,6 +97,12 @@ class ReviewWindow(QMainWindow):
         self.reveal.prepared = self.presenter.prepared_current
         self.preparer.ready.connect(self.presenter.prepared)
         self.presenter.item_shown.connect(self.item_shown)
+        self.presenter.item_shown.connect(
+            lambda _id: self.legend.offer_judgements(not self.presenter.broken))
+        # A message about the item before (cannot be displayed, refused reveal) is not
+        # about this one: it goes when the item changes.
+        self.presenter.item_changed.connect(lambda _id: self.status.clearMessage())
+        self.presenter.queue_empty.connect(self._offer_other_queues)
         self.pauses.resumed.connect(self._resumed)
         self.keys.labels_changed.connect(self._show_labels)
         self.keys.note_changed.connect(lambda note: self.context.show_note(note or None))
@@ -156,6 +170,17 @@ class ReviewWindow(QMainWindow):
         self.presenter.show_current()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _offer_other_queues(self) -> None:
+        """The end of the queue: say which other queues have work (asked on the network)."""
+        Op(self.workstation.queues).success(self._show_other_queues).run_on(
+            self.workers.network, self.workers)
+
+    def _show_other_queues(self, queues: list[Any]) -> None:
+        if self.session.current() is not None or self.presenter.state != ReviewState.LOADING:
+            return  # items arrived meanwhile
+        text = other_queues_text(self.session.queue, queues)
+        self.view.show_message(f"{END_OF_QUEUE}\n\n{text}" if text else END_OF_QUEUE)
+
     def _show_labels(self, chosen: frozenset[str]) -> None:
         self.context.show_chosen_labels(chosen)
         self.legend.show_chosen_labels(chosen)
@@ -163,7 +188,24 @@ class ReviewWindow(QMainWindow):
 
     # --- commands ----------------------------------------------------------------------
 
+    def show_first_run(self) -> None:
+        """The list of keys, once per person (see `ui.review.first_run`)."""
+        username = self.workstation.username
+        if first_run_done(username):
+            return
+        self.first_run = FirstRunOverlay(self.table, self.layout_parts.pages)
+        self.first_run.dismissed.connect(lambda: self._first_run_dismissed(username or ""))
+        self.first_run.show_over()
+
+    def _first_run_dismissed(self, username: str) -> None:
+        mark_first_run_done(username)
+        self.first_run = None
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _run_command(self, command: Command) -> None:
+        if self.first_run is not None and command.id != "quit":
+            self.first_run.dismiss()  # a key that closes the welcome does nothing else
+            return
         if self.pauses.showing and command.id not in PAUSE_COMMANDS and command.id != "undo":
             show_chosen_labels(self.actions_by_id, self.table, self.keys.labels)
             return  # a break covers the item: decision, label and reveal keys do nothing
@@ -183,6 +225,7 @@ class ReviewWindow(QMainWindow):
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "help": self.show_help,
             "shortcut_settings": self.change_shortcuts,
+            "switch_queue": self.switch_queue_requested.emit,
             "quit": self.close,
         }
         handler = handlers.get(command.id)
@@ -214,6 +257,7 @@ class ReviewWindow(QMainWindow):
         self.layout_parts.review_page.layout().replaceWidget(self.legend, legend)
         self.legend.deleteLater()
         self.legend = legend
+        legend.offer_judgements(not self.presenter.broken)
         self.context.set_label_commands(table.labels())
         self._show_labels(self.keys.labels)
 
@@ -253,3 +297,12 @@ class ReviewWindow(QMainWindow):
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
             self.reveal.end("focus lost")
         super().changeEvent(event)
+
+
+def other_queues_text(current: str, queues: list[Any]) -> str:
+    """"Queues with work: Spam (12), Hate speech (3)", busiest first; "" when none."""
+    busy = sorted((q for q in queues if q.name != current and q.pending > 0),
+                  key=lambda q: -q.pending)
+    if not busy:
+        return "No other queue has work right now."
+    return "Queues with work: " + ", ".join(f"{q.title} ({q.pending})" for q in busy[:6])
