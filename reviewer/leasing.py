@@ -5,30 +5,53 @@ cached lease when offline), downloads each item's media, checks its hash and put
 it in the encrypted MediaVault. A media failure marks that item `broken` with a
 reason a reviewer understands (through `on_broken`); it never stops the rest. It knows
 nothing of the session that uses it. Never on the GUI thread.
+
+Good manners: leasing and downloading each have a `RetrySchedule`, so an empty queue,
+a dead server or a full disk is retried with backoff, never in a loop. A lease request
+carries a request id kept until its reply is saved, so a retry after a lost reply gets
+the same lease back from the server instead of stranding items.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from uuid import uuid4
 
+from offline_cache.errors import VaultUnwritable
 from offline_cache.records import CachedItem
 from offline_cache.store import LocalStore
 from offline_cache.vault import HashMismatch, MediaVault
 from reviewer.api import ApiClient
+from reviewer.backoff import RetrySchedule
 from reviewer.connectivity import Connectivity
 from reviewer.errors import (
     Forbidden,
     MediaRejected,
     ProtocolError,
     RequestRejected,
+    ReviewerError,
     ServerUnavailable,
 )
+from reviewer.net_errors import ServerBusy, retry_after_of
 from reviewer.protocol import MAX_LEASE_ITEMS, Item, LeaseReply, display_media
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+
+def short_reason(error: BaseException) -> str:
+    """A few words for the status bar: "Server error", "Server busy", "Offline"."""
+    if isinstance(error, ServerBusy):
+        return "Server busy" if error.status in (429, 503) else "Server error"
+    if isinstance(error, ServerUnavailable):
+        return "Server unreachable"
+    if isinstance(error, VaultUnwritable):
+        return "Media cache cannot be written"
+    if isinstance(error, ReviewerError):
+        return error.message.rstrip(".")
+    return "Unexpected problem"
 
 
 class LeaseKeeper:
@@ -43,40 +66,87 @@ class LeaseKeeper:
         self._connectivity = connectivity
         self._on_broken = on_broken
         self._on_lease = on_lease
+        self.lease_schedule = RetrySchedule()
+        self.media_schedule = RetrySchedule()
+        self.media_waiting = False
+        """True while some undecided item's media is still to download."""
+        self._request_id: str | None = None
+        self.problem: str | None = None
+        """The last refusal or failure, as a sentence (None once things work again)."""
 
     def lease_more(self, count: int) -> LeaseReply | None:
-        """Ask the server for up to `count` more items; None when offline."""
-        if self.api is None:
+        """Ask the server for up to `count` more items; None when offline, refused,
+        empty or not yet due (see `lease_schedule`)."""
+        if self.api is None or not self.lease_schedule.due():
             return None
+        request_id = self._request_id = self._request_id or str(uuid4())
         try:
-            reply = self.api.lease(self.queue, min(count, MAX_LEASE_ITEMS))
-        except ServerUnavailable:
+            reply = self.api.lease(self.queue, min(count, MAX_LEASE_ITEMS),
+                                   request_id=request_id)
+        except ServerUnavailable as exc:
             self._connectivity.mark(False)
+            self._failed(self.lease_schedule, exc)
+            return None
+        except (RequestRejected, Forbidden, ProtocolError) as exc:
+            self._failed(self.lease_schedule, exc)
             return None
         self._connectivity.mark(True)
-        self.store.save_lease(reply, username=self.username)
-        if self._on_lease:
+        if reply.items:
+            self.store.save_lease(reply, username=self.username)
+        self._request_id = None  # saved: the next lease is a new request
+        self.problem = None
+        if not reply.items:
+            self.lease_schedule.empty("No items")
+        elif len(reply.items) < count:
+            self.lease_schedule.empty("No more items")
+        else:
+            self.lease_schedule.succeeded()
+        if reply.items and self._on_lease:
             self._on_lease(reply)
         return reply
+
+    def _failed(self, schedule: RetrySchedule, error: ReviewerError | VaultUnwritable) -> None:
+        self.problem = error.message if isinstance(error, ReviewerError) else str(error)
+        delay = schedule.failed(short_reason(error), retry_after_of(error))
+        log.info("%s; next attempt in %.0f s", self.problem, delay)
+
+    def retry_now(self) -> None:
+        """The reviewer asked (F5): lease and download at the next fill."""
+        self.lease_schedule.retry_now()
+        self.media_schedule.retry_now()
+
+    def waiting(self) -> str:
+        """What is being waited for, in words ("" when nothing is)."""
+        return self.lease_schedule.describe() or (
+            self.media_schedule.describe() if self.media_waiting else "")
 
     def download_media(self, items: Sequence[CachedItem],
                        on_progress: Progress | None = None) -> None:
         """Fetch the shown media (the preview, else the original) of every undecided item
-        not yet in the vault."""
+        not yet in the vault; stops (and backs off) when the server or the disk fails."""
         todo = [c for c in items if c.state == "undecided" and self._needs_download(c.item)]
         total = len(todo)
+        self.media_waiting = bool(todo)
+        if not todo or not self.media_schedule.due():
+            return
         if on_progress:
             on_progress(0, total)
         for done, cached in enumerate(todo, start=1):
             try:
                 self._fetch(cached.item)
-            except ServerUnavailable:
+            except ServerUnavailable as exc:
                 self._connectivity.mark(False)
+                self._failed(self.media_schedule, exc)
                 return  # the rest waits for the next fill
+            except VaultUnwritable as exc:  # a full disk: stop prefetching until later
+                self._failed(self.media_schedule, exc)
+                return
             except MediaRejected as exc:
                 self._on_broken(cached.item.id, exc.reason)
             if on_progress:
                 on_progress(done, total)
+        self.media_waiting = False
+        self.media_schedule.succeeded()
 
     def _needs_download(self, item: Item) -> bool:
         shown = display_media(item)

@@ -158,6 +158,9 @@ def display_media(item: Item) -> MediaRef | None:
 
 class LeaseRequest(WireModel):
     max_items: Annotated[int, Field(ge=1, le=MAX_LEASE_ITEMS)] = 20
+    request_id: Name | None = None
+    """Made by the client once per lease it wants; a repeat (its reply was lost) gets the
+    same lease and items back instead of claiming more."""
 
 
 class LeaseReply(WireModel):

@@ -110,14 +110,29 @@ class ReviewSession:
 
     def fill(self, min_ready: int = 10, on_progress: Progress | None = None) -> int:
         """[W] Lease more when fewer than `min_ready` remain, fetch their media; returns
-        the number of undecided items ready. Media failures mark items broken."""
+        the number of undecided items ready. Media failures mark items broken. Leasing
+        and downloading each wait out their backoff (`fill_due`, `waiting`)."""
         if self.ready_count() < min_ready and self._items_today.reached() is None:
             reply = self._leases.lease_more(max(min_ready * 2, 20))
-            if reply is not None:
+            if reply is not None and reply.items:
                 self.taxonomy = with_builtin_actions(reply.taxonomy)
         self.reload()
         self._leases.download_media(self.items(), on_progress)
         return self.ready_count()
+
+    def fill_due(self, min_ready: int = 10) -> bool:
+        """[G] True when a `fill` now would lease or download (no backoff to wait out)."""
+        leases = self._leases
+        return ((self.ready_count() < min_ready and leases.lease_schedule.due())
+                or (leases.media_waiting and leases.media_schedule.due()))
+
+    def waiting(self) -> str:
+        """[G] What the background requests wait for, in words ("" when nothing)."""
+        return self._leases.waiting()
+
+    def retry_now(self) -> None:
+        """[G] Cut the leasing and download backoff short (the reviewer pressed F5)."""
+        self._leases.retry_now()
 
     def media_bytes(self, item_id: str) -> bytes:
         """[W] The decrypted media of an item; MediaRejected with the reason if broken."""

@@ -176,6 +176,7 @@ class ReviewWindow(QMainWindow):
             "history": self.history.focus_list,
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "help": self.show_help,
+            "retry_now": self.feed.retry_now,
             "quit": self.close,
         }
         handler = handlers.get(command.id)
