@@ -43,6 +43,8 @@ class ServerSettings:
     max_ingest_bytes: int = (MAX_MEDIA_BYTES * 4) // 3 + ONE_MIB
     db_busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     """Seconds to wait for a database lock before answering 503 `busy` (SQLite)."""
+    max_held_items: int = 200
+    """Undecided items one reviewer may hold at once; a lease beyond it is refused (409)."""
 
     @property
     def media_dir(self) -> Path:

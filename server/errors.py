@@ -95,7 +95,9 @@ async def _pool_exhausted(request: Request, _exc: Exception) -> JSONResponse:
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
-    return error_response(500, "internal_error", "The server failed to handle this request.")
+    # Retry-After spreads clients' retries out instead of inviting a storm
+    return error_response(500, "internal_error", "The server failed to handle this request.",
+                          {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def install_error_handlers(app: FastAPI) -> None:
