@@ -18,6 +18,7 @@ from reviewer.api import ApiClient, normalize_server_url
 from reviewer.clock import as_utc, utc_now
 from reviewer.connectivity import Connectivity, InFlight
 from reviewer.errors import NotLoggedIn, ServerUnavailable
+from reviewer.lease_release import RELEASE_TIMEOUT_S, release_leases
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -251,6 +252,21 @@ class Workstation:
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
+
+    def release_leases(self, timeout: float = RELEASE_TIMEOUT_S) -> list[str]:
+        """On quit: send the outbox, then hand the unstarted items of this reviewer's
+        leases back to the server (network; at most `timeout` seconds). Leases taken
+        offline on purpose are kept. Returns the released lease ids."""
+        if self.api is None or self.username is None or self.api.token is None:
+            return []
+        engine = self._engine
+        return release_leases(self.store, self.api, self.username,
+                              keep=self.offline_leases(), timeout=timeout,
+                              sync=engine.sync_once if engine is not None else None)
+
+    def offline_leases(self) -> set[str]:
+        """Leases the reviewer took offline on purpose (kept on quit)."""
+        return set()
 
     def close(self) -> None:
         self.stop_sync()
