@@ -170,6 +170,19 @@ class Workstation:
     def queues(self) -> list[QueuePublic]:
         return self._require_api().queues().data
 
+    def cached_queues(self) -> list[QueuePublic]:
+        """Offline: the queues with items leased and cached on this computer (their
+        `pending` counts those items), so work can start while the server is away."""
+        if self.username is None:
+            return []
+        pending: dict[str, int] = {}
+        for lease in self.store.open_leases(None, self.username):
+            pending.setdefault(lease.queue, 0)
+        for queue in pending:
+            pending[queue] = len(self.store.undecided_items(queue, self.username))
+        return [QueuePublic(name=name, title=name, pending=count, sensitivity=0)
+                for name, count in sorted(pending.items()) if count]
+
     def _refresh_policy(self, *, fallback: bool = True) -> PolicyReply | None:
         """Fetch the policy in force and cache it; offline, the cached one (or None
         when `fallback` is False)."""

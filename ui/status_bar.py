@@ -19,7 +19,7 @@ def _lease_text(seconds: int | None) -> str:
     if seconds is None:
         return "Lease: none"
     if seconds <= 0:
-        return "Lease: expired"
+        return "Lease: expired (decisions are kept and marked late)"
     minutes, secs = divmod(int(seconds), 60)
     return f"Lease: {minutes}:{secs:02d} left"
 
