@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from uuid import uuid4
 
-from offline_cache.errors import VaultUnwritable
+from offline_cache.errors import VaultFull, VaultUnwritable
 from offline_cache.records import CachedItem
 from offline_cache.store import LocalStore
 from offline_cache.vault import HashMismatch, MediaVault
@@ -47,8 +47,10 @@ def short_reason(error: BaseException) -> str:
         return "Server busy" if error.status in (429, 503) else "Server error"
     if isinstance(error, ServerUnavailable):
         return "Server unreachable"
+    if isinstance(error, VaultFull):
+        return "Disk full: image downloads paused"
     if isinstance(error, VaultUnwritable):
-        return "Media cache cannot be written"
+        return "Media cache folder cannot be written: image downloads paused"
     if isinstance(error, ReviewerError):
         return error.message.rstrip(".")
     return "Unexpected problem"
@@ -159,7 +161,19 @@ class LeaseKeeper:
             return False
 
     def _fetch(self, item: Item) -> bytes:
-        """Download, verify and store one item's media; MediaRejected says why not."""
+        """Download, verify and store one item's media; MediaRejected says why not,
+        VaultUnwritable when the cache cannot keep it."""
+        data = self._download(item)
+        media = display_media(item)
+        assert media is not None  # _download refuses an item without media
+        try:
+            self.vault.put(media.sha256, data)
+        except HashMismatch as exc:
+            raise MediaRejected("The downloaded file does not match its fingerprint.") from exc
+        return data
+
+    def _download(self, item: Item) -> bytes:
+        """Download one item's media (the client verifies its hash), not stored."""
         media = display_media(item)
         if media is None:
             raise MediaRejected("This item has no media to show.")
@@ -171,10 +185,6 @@ class LeaseKeeper:
             raise MediaRejected(f"The server refused this item's media: {exc.message}") from exc
         except ProtocolError as exc:
             raise MediaRejected("The item's media could not be downloaded intact.") from exc
-        try:
-            self.vault.put(media.sha256, data)
-        except HashMismatch as exc:
-            raise MediaRejected("The downloaded file does not match its fingerprint.") from exc
         self._connectivity.mark(True)
         return data
 
@@ -187,10 +197,15 @@ class LeaseKeeper:
         if data is not None:
             return data
         try:
-            return self._fetch(cached.item)
+            data = self._download(cached.item)
         except MediaRejected as exc:
             self._on_broken(cached.item.id, exc.reason)
             raise
+        try:
+            self.vault.put(media.sha256, data)
+        except VaultUnwritable as exc:  # shown from memory; the cache waits for room
+            self._failed(self.media_schedule, exc)
+        return data
 
     def _from_vault(self, sha256: str) -> bytes | None:
         try:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
+from offline_cache.errors import StoreError
 from offline_cache.records import CachedItem, OutboxEntry
 from offline_cache.store import LocalStore
 from offline_cache.vault import MediaVault
@@ -36,6 +37,8 @@ from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
 from reviewer.exposure_gate import ExposureGate
 from reviewer.item_queue import ItemQueue
 from reviewer.leasing import LeaseKeeper, Progress
+from reviewer.local_errors import LocalSaveFailed
+from reviewer.media_cache import DEFAULT_MEDIA_CAP_BYTES, tidy_media
 from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
 from reviewer.protocol import (
     Decision,
@@ -66,10 +69,13 @@ class ReviewSession:
                  inflight: InFlight | None = None, connectivity: Connectivity | None = None,
                  on_decided: Callable[[], None] | None = None,
                  on_lease: Callable[[LeaseReply], None] | None = None,
-                 clock: Clock = monotonic) -> None:
+                 clock: Clock = monotonic,
+                 media_cap_bytes: int = DEFAULT_MEDIA_CAP_BYTES) -> None:
         self.queue = queue
         self.username = username
         self.store = store
+        self.vault = vault
+        self.media_cap_bytes = media_cap_bytes
         self.taxonomy = with_builtin_actions(taxonomy)
         self.policy = policy
         self._inflight = inflight or InFlight()
@@ -118,6 +124,8 @@ class ReviewSession:
                 self.taxonomy = with_builtin_actions(reply.taxonomy)
         self.reload()
         self._leases.download_media(self.items(), on_progress)
+        tidy_media(self.store, self.vault, self.username, self.items(),
+                   cap_bytes=self.media_cap_bytes)
         return self.ready_count()
 
     def fill_due(self, min_ready: int = 10) -> bool:
@@ -228,8 +236,11 @@ class ReviewSession:
                 action=action, labels=list(labels), note=note or None, supersedes=supersedes,
                 started_at=timeline.started_at, decided_at=utc_now(),
                 events=timeline.wire_events(), client=CLIENT_NAME)
-            self.store.outbox_add(decision, username=self.username, queue=self.queue,
-                                  item_state=item_state_after(action))
+            try:
+                self.store.outbox_add(decision, username=self.username, queue=self.queue,
+                                      item_state=item_state_after(action))
+            except StoreError as exc:  # a full disk: say so; the same key works later
+                raise LocalSaveFailed(str(exc)) from exc
             self._items_today.add(cached.item.id)
             self._advance(decision, cached, timeline)
         finally:

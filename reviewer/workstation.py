@@ -19,6 +19,7 @@ from reviewer.clock import as_utc, utc_now
 from reviewer.connectivity import Connectivity, InFlight
 from reviewer.errors import NotLoggedIn, ServerUnavailable
 from reviewer.lease_release import RELEASE_TIMEOUT_S, release_leases
+from reviewer.media_cache import DEFAULT_MEDIA_CAP_BYTES
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -34,6 +35,8 @@ from reviewer.sync import ReportListener, SyncEngine, SyncLoop
 APP_NAME = "reviewer-workstation"
 DATA_DIR_ENV = "REVIEWER_DATA_DIR"
 SERVER_KEY, USERNAME_KEY, USER_KEY = "server_url", "username", "user"
+MEDIA_CACHE_MB_KEY = "media_cache_mb"
+"""The media cache's size cap in MB (a setting of the local store; default 500)."""
 
 
 def default_data_dir() -> Path:
@@ -212,10 +215,20 @@ class Workstation:
             queue=queue, username=self.username, store=self.store, vault=self.vault,
             api=self.api, taxonomy=self._taxonomy(queue, policy), policy=policy.wellness,
             inflight=self.inflight, connectivity=self.connectivity,
-            on_decided=self.poke_sync, on_lease=engine.note_lease)
+            on_decided=self.poke_sync, on_lease=engine.note_lease,
+            media_cap_bytes=self.media_cap_bytes())
         if background_sync:
             self.start_sync()
         return session
+
+    def media_cap_bytes(self) -> int:
+        """The media cache's size cap (`media_cache_mb`, default 500 MB)."""
+        value = self.store.get_setting(MEDIA_CACHE_MB_KEY)
+        try:
+            megabytes = int(value) if value else 0
+        except ValueError:
+            megabytes = 0
+        return megabytes * 1024 * 1024 if megabytes > 0 else DEFAULT_MEDIA_CAP_BYTES
 
     def _drop_expired_leases(self, queue: str) -> None:
         """Online, items of an expired lease are back in the server's queue (maybe with
