@@ -63,13 +63,16 @@ def normalize_server_url(url: str) -> str:
     """'http://host:8000/api/v1/' -> 'http://host:8000' (the form stored and keyed on).
     InvalidServerAddress, with a sentence, when it is not a usable address."""
     typed = url
-    url = url.strip().rstrip("/")
-    if url.endswith(API_PREFIX):
-        url = url[: -len(API_PREFIX)].rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        if "://" in url:
-            raise InvalidServerAddress(typed, "only http:// and https:// are supported")
+    url = url.strip()
+    if "://" not in url:
         url = "http://" + url
+    scheme, rest = url.split("://", 1)
+    if scheme.lower() not in ("http", "https"):
+        raise InvalidServerAddress(typed, "only http:// and https:// are supported")
+    rest = rest.rstrip("/")
+    if rest.endswith(API_PREFIX):
+        rest = rest[: -len(API_PREFIX)].rstrip("/")
+    url = f"{scheme.lower()}://{rest}"
     validate_server_url(typed, url)
     return url
 
