@@ -185,11 +185,11 @@ class ApiClient:
     def queues(self) -> QueuesReply:
         return self._call(QueuesReply, "GET", "/queues")
 
-    def lease(self, queue: str, max_items: int = 20, *,
-              request_id: str | None = None) -> LeaseReply:
+    def lease(self, queue: str, max_items: int = 20, *, request_id: str | None = None,
+              offline: bool = False) -> LeaseReply:
         """POST /queues/{queue}/leases; send the same `request_id` again after a lost
-        reply to get the same lease back."""
-        body = LeaseRequest(max_items=max_items, request_id=request_id)
+        reply to get the same lease back. `offline`: a batch taken offline on purpose."""
+        body = LeaseRequest(max_items=max_items, request_id=request_id, offline=offline)
         return self._call(LeaseReply, "POST", f"/queues/{queue}/leases", body=body)
 
     def renew_lease(self, lease_id: str) -> LeaseRenewed:

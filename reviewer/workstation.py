@@ -20,6 +20,12 @@ from reviewer.connectivity import Connectivity, InFlight
 from reviewer.errors import NotLoggedIn, ServerUnavailable
 from reviewer.lease_release import RELEASE_TIMEOUT_S, release_leases
 from reviewer.media_cache import DEFAULT_MEDIA_CAP_BYTES
+from reviewer.offline_batch import (
+    DEFAULT_OFFLINE_ITEMS,
+    OfflineBatch,
+    offline_lease_ids,
+    take_batch_offline,
+)
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -292,7 +298,17 @@ class Workstation:
 
     def offline_leases(self) -> set[str]:
         """Leases the reviewer took offline on purpose (kept on quit)."""
-        return set()
+        return offline_lease_ids(self.store)
+
+    def take_batch_offline(self, queue: str, count: int = DEFAULT_OFFLINE_ITEMS
+                           ) -> OfflineBatch:
+        """Lease a larger batch with a longer lease for a planned outage (network); its
+        leases are kept on quit and renewed by the sync like any other."""
+        api = self._require_api()
+        engine = self.sync_engine()
+        engine.watch_queue(queue)
+        return take_batch_offline(self.store, api, self.username, queue, count,
+                                  on_lease=engine.note_lease)
 
     def close(self) -> None:
         self.stop_sync()

@@ -32,5 +32,10 @@ def list_queues(_user: ReviewerOrQA, db: DbDep) -> QueuesReply:
 @router.post("/queues/{queue}/leases", response_model=LeaseReply)
 def lease_items(queue: NamePath, body: LeaseRequest, user: ReviewerUser, db: DbDep,
                 settings: SettingsDep) -> LeaseReply:
+    if body.offline:  # taken offline on purpose: a longer lease, a larger bound
+        return lease_for_request(db, queue, user.username, body.max_items,
+                                 settings.offline_lease_ttl, request_id=body.request_id,
+                                 max_held=max(settings.offline_max_items,
+                                              settings.max_held_items))
     return lease_for_request(db, queue, user.username, body.max_items, settings.lease_ttl,
                              request_id=body.request_id, max_held=settings.max_held_items)

@@ -129,7 +129,8 @@ def renew_lease(db: Database, lease_id: str, reviewer: str, ttl: float) -> Lease
             raise ApiError(409, "lease_released", "The lease was released.")
         if lease.expires_at <= now:
             raise ApiError(409, "lease_expired", "The lease has expired; lease items again.")
-        lease.expires_at = now + timedelta(seconds=ttl)
+        # never shorter than it was: a batch taken offline keeps its long lease
+        lease.expires_at = max(lease.expires_at, now + timedelta(seconds=ttl))
         # Decided items too: their holder may still undo, and needs their media for it.
         session.execute(
             update(Item).where(Item.lease_id == lease.id).values(lease_expires_at=lease.expires_at)

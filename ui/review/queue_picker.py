@@ -51,6 +51,8 @@ class QueuePicker(QDialog):
         self._workers = workers
         self.chosen: str | None = None
         self.offline = False
+        self.took_offline: Any = None
+        """The batch taken offline on purpose, if the reviewer took one."""
         self._backoff = Backoff(base=2.0, cap=60.0)
         self._retry = QTimer(self, singleShot=True)
         self._retry.timeout.connect(self.reload)
@@ -66,6 +68,12 @@ class QueuePicker(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start reviewing")
+        self.take_offline = buttons.addButton("Take a batch offline",
+                                              QDialogButtonBox.ButtonRole.ActionRole)
+        self.take_offline.setToolTip(
+            "Before a planned outage or travel: lease a larger batch for longer, kept on "
+            "this computer when you quit.")
+        self.take_offline.clicked.connect(self.choose_offline)
         buttons.accepted.connect(self.choose)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -128,6 +136,30 @@ class QueuePicker(QDialog):
     def done(self, result: int) -> None:
         self._retry.stop()  # chosen or cancelled: no more asking
         super().done(result)
+
+    def choose_offline(self) -> None:
+        """Lease a larger batch of the selected queue (network worker), then start."""
+        row = self.list.currentItem()
+        if row is None or self.chosen is not None or self.offline:
+            return
+        queue = row.data(QUEUE_ROLE)
+        self.take_offline.setEnabled(False)
+        self.info.setText("Leasing a batch to work offline…")
+        Op(lambda: self._workstation.take_batch_offline(queue)).success(
+            lambda batch: self._took_offline(batch)
+        ).failure(self._offline_failed).run_on(self._workers.network, self._workers)
+
+    def _took_offline(self, batch: Any) -> None:
+        self.took_offline = batch
+        self.take_offline.setEnabled(True)
+        if not batch.items:
+            self.info.setText("This queue has no items to take offline right now.")
+            return
+        self.choose()
+
+    def _offline_failed(self, error: BaseException) -> None:
+        self.take_offline.setEnabled(True)
+        self.info.setText(explain(error))
 
     def choose(self) -> None:
         row = self.list.currentItem()
