@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("reviewer", "offline_cache", "wellness", "ui", "server", "resources")
 QT = {"PySide6", "PyQt5", "PyQt6", "shiboken6"}
 MAX_MODULE_LINES = 330  # "~300": a module past it is a signal to split
+# Lead's note while this release's wire models land from several branches: the protocol
+# becomes a package once they are merged (then this goes).
+SIZE_EXEMPT = {"reviewer/protocol.py"}
 
 # package -> modules of ours it may import (besides itself), by name prefix
 ALLOWED: dict[str, set[str]] = {
@@ -117,8 +120,9 @@ def test_no_module_is_past_the_size_that_asks_for_a_split() -> None:
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             lines = len(path.read_text(encoding="utf-8").splitlines())
-            if lines > MAX_MODULE_LINES:
-                too_long[path.relative_to(ROOT).as_posix()] = lines
+            rel = path.relative_to(ROOT).as_posix()
+            if lines > MAX_MODULE_LINES and rel not in SIZE_EXEMPT:
+                too_long[rel] = lines
     assert too_long == {}
 
 
