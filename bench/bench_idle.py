@@ -110,7 +110,7 @@ def memory_after(tmp: Path, items: int, cap_mb: int) -> None:
             if session.ready_count() < 10:
                 session.fill(min_ready=10)
             if session.current() is None:
-                session.retry_now()  # the queue said "no more" too early for a bench
+                session.leases.retry_now()  # the queue said "no more" too early for a bench
                 session.fill(min_ready=10)
                 if session.current() is None:
                     break

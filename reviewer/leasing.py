@@ -33,6 +33,7 @@ from reviewer.errors import (
     ReviewerError,
     ServerUnavailable,
 )
+from reviewer.media_cache import DEFAULT_MEDIA_CAP_BYTES, tidy_media
 from reviewer.net_errors import ServerBusy, retry_after_of
 from reviewer.protocol import MAX_LEASE_ITEMS, Item, LeaseReply, display_media
 
@@ -72,6 +73,8 @@ class LeaseKeeper:
         self.media_schedule = RetrySchedule()
         self.media_waiting = False
         """True while some undecided item's media is still to download."""
+        self.media_cap_bytes = DEFAULT_MEDIA_CAP_BYTES
+        """The media cache's size cap (the workstation sets it from its settings)."""
         self._request_id: str | None = None
         self.problem: str | None = None
         """The last refusal or failure, as a sentence (None once things work again)."""
@@ -117,6 +120,11 @@ class LeaseKeeper:
         self.lease_schedule.retry_now()
         self.media_schedule.retry_now()
 
+    def fill_due(self, ready: int, min_ready: int) -> bool:
+        """True when a fill now would lease or download (no backoff to wait out)."""
+        return ((ready < min_ready and self.lease_schedule.due())
+                or (self.media_waiting and self.media_schedule.due()))
+
     def waiting(self) -> str:
         """What is being waited for, in words ("" when nothing is)."""
         return self.lease_schedule.describe() or (
@@ -125,7 +133,12 @@ class LeaseKeeper:
     def download_media(self, items: Sequence[CachedItem],
                        on_progress: Progress | None = None) -> None:
         """Fetch the shown media (the preview, else the original) of every undecided item
-        not yet in the vault; stops (and backs off) when the server or the disk fails."""
+        not yet in the vault; stops (and backs off) when the server or the disk fails.
+        Then the cache is tidied: media no longer needed goes, and it keeps under its cap."""
+        self._download_all(items, on_progress)
+        tidy_media(self.store, self.vault, self.username, items, cap_bytes=self.media_cap_bytes)
+
+    def _download_all(self, items: Sequence[CachedItem], on_progress: Progress | None) -> None:
         todo = [c for c in items if c.state == "undecided" and self._needs_download(c.item)]
         total = len(todo)
         self.media_waiting = bool(todo)

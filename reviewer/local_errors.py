@@ -11,7 +11,8 @@ from __future__ import annotations
 from offline_cache.errors import StoreError, VaultError, VaultFull, VaultUnwritable
 from reviewer.errors import ReviewerError
 
-__all__ = ["LocalSaveFailed", "VaultFull", "VaultUnwritable", "storage_message"]
+__all__ = ["LocalSaveFailed", "StoreError", "VaultFull", "VaultUnwritable",
+           "storage_message"]
 
 
 class LocalSaveFailed(ReviewerError):

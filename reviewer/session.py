@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from offline_cache.errors import StoreError
 from offline_cache.records import CachedItem, OutboxEntry
 from offline_cache.store import LocalStore
 from offline_cache.vault import MediaVault
@@ -37,8 +36,7 @@ from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
 from reviewer.exposure_gate import ExposureGate
 from reviewer.item_queue import ItemQueue
 from reviewer.leasing import LeaseKeeper, Progress
-from reviewer.local_errors import LocalSaveFailed
-from reviewer.media_cache import DEFAULT_MEDIA_CAP_BYTES, tidy_media
+from reviewer.local_errors import LocalSaveFailed, StoreError
 from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
 from reviewer.protocol import (
     Decision,
@@ -69,21 +67,18 @@ class ReviewSession:
                  inflight: InFlight | None = None, connectivity: Connectivity | None = None,
                  on_decided: Callable[[], None] | None = None,
                  on_lease: Callable[[LeaseReply], None] | None = None,
-                 clock: Clock = monotonic,
-                 media_cap_bytes: int = DEFAULT_MEDIA_CAP_BYTES) -> None:
+                 clock: Clock = monotonic) -> None:
         self.queue = queue
         self.username = username
         self.store = store
-        self.vault = vault
-        self.media_cap_bytes = media_cap_bytes
         self.taxonomy = with_builtin_actions(taxonomy)
         self.policy = policy
         self._inflight = inflight or InFlight()
         self._connectivity = connectivity or Connectivity()
         self._on_decided = on_decided
-        self._leases = LeaseKeeper(queue=queue, username=username, store=store, vault=vault,
-                                   api=api, connectivity=self._connectivity,
-                                   on_broken=self.mark_broken, on_lease=on_lease)
+        self.leases = self._leases = LeaseKeeper(
+            queue=queue, username=username, store=store, vault=vault, api=api,
+            connectivity=self._connectivity, on_broken=self.mark_broken, on_lease=on_lease)
         self._lock = threading.RLock()
         self._transition = threading.Lock()
         self._queue = ItemQueue(done={d.item_id for d in
@@ -116,31 +111,15 @@ class ReviewSession:
 
     def fill(self, min_ready: int = 10, on_progress: Progress | None = None) -> int:
         """[W] Lease more when fewer than `min_ready` remain, fetch their media; returns
-        the number of undecided items ready. Media failures mark items broken. Leasing
-        and downloading each wait out their backoff (`fill_due`, `waiting`)."""
+        the number of undecided items ready. Media failures mark items broken. Both
+        wait out their backoff (`leases.fill_due`, `leases.waiting`)."""
         if self.ready_count() < min_ready and self._items_today.reached() is None:
             reply = self._leases.lease_more(max(min_ready * 2, 20))
             if reply is not None and reply.items:
                 self.taxonomy = with_builtin_actions(reply.taxonomy)
         self.reload()
         self._leases.download_media(self.items(), on_progress)
-        tidy_media(self.store, self.vault, self.username, self.items(),
-                   cap_bytes=self.media_cap_bytes)
         return self.ready_count()
-
-    def fill_due(self, min_ready: int = 10) -> bool:
-        """[G] True when a `fill` now would lease or download (no backoff to wait out)."""
-        leases = self._leases
-        return ((self.ready_count() < min_ready and leases.lease_schedule.due())
-                or (leases.media_waiting and leases.media_schedule.due()))
-
-    def waiting(self) -> str:
-        """[G] What the background requests wait for, in words ("" when nothing)."""
-        return self._leases.waiting()
-
-    def retry_now(self) -> None:
-        """[G] Cut the leasing and download backoff short (the reviewer pressed F5)."""
-        self._leases.retry_now()
 
     def media_bytes(self, item_id: str) -> bytes:
         """[W] The decrypted media of an item; MediaRejected with the reason if broken."""

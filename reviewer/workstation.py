@@ -221,8 +221,8 @@ class Workstation:
             queue=queue, username=self.username, store=self.store, vault=self.vault,
             api=self.api, taxonomy=self._taxonomy(queue, policy), policy=policy.wellness,
             inflight=self.inflight, connectivity=self.connectivity,
-            on_decided=self.poke_sync, on_lease=engine.note_lease,
-            media_cap_bytes=self.media_cap_bytes())
+            on_decided=self.poke_sync, on_lease=engine.note_lease)
+        session.leases.media_cap_bytes = self.media_cap_bytes()
         if background_sync:
             self.start_sync()
         return session

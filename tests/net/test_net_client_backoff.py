@@ -31,15 +31,15 @@ def test_a_lease_reply_cut_mid_body_strands_no_item(net: Harness, proxy: FaultPr
     proxy.mode, proxy.cut_after = "cut", 300  # past the headers, inside the body
 
     assert session.fill(min_ready=10) == 0
-    assert "retrying in" in session.waiting()
+    assert "retrying in" in session.leases.waiting()
     assert free_items(net, "q") == 10  # the server claimed 20 the client never saw
 
     proxy.mode = "pass"
-    session.retry_now()
+    session.leases.retry_now()
     assert session.fill(min_ready=10) == 20  # the same request id: the same 20 items
     assert lease_rows(net, "rev") == 1
     assert free_items(net, "q") == 10
-    assert session.waiting() == ""
+    assert session.leases.waiting() == ""
 
 
 def test_an_empty_queue_is_polled_with_backoff(net: Harness, proxy: FaultProxy,
@@ -53,7 +53,7 @@ def test_an_empty_queue_is_polled_with_backoff(net: Harness, proxy: FaultProxy,
 
     assert proxy.count(LEASES) <= 2  # before: one per call, hundreds
     assert lease_rows(net) == 0
-    assert session.waiting().startswith("No items: checking again in")
+    assert session.leases.waiting().startswith("No items: checking again in")
 
 
 def test_a_failing_server_is_retried_with_backoff(net: Harness, proxy: FaultProxy,
@@ -67,9 +67,9 @@ def test_a_failing_server_is_retried_with_backoff(net: Harness, proxy: FaultProx
     _poll(session, 3.0)
 
     assert 1 <= proxy.count(LEASES) <= 3
-    assert session.waiting().startswith("Server error, retrying in")
+    assert session.leases.waiting().startswith("Server error, retrying in")
     proxy.mode = "pass"
-    session.retry_now()  # F5
+    session.leases.retry_now()  # F5
     assert session.fill(min_ready=10) == 20
 
 
@@ -83,7 +83,7 @@ def test_retry_after_is_honoured(net: Harness, proxy: FaultProxy, workstation: A
     _poll(session, 1.5)
 
     assert proxy.count(LEASES) == 1
-    waiting = session.waiting()
+    waiting = session.leases.waiting()
     assert waiting.startswith("Server busy, retrying in")
     assert int(waiting.split("retrying in ")[1].split(" ")[0]) >= 38
 

@@ -79,8 +79,8 @@ def test_the_cache_stays_under_its_cap_keeping_what_review_needs(net: Harness,
     reviewer_login(workstation, net.server.url, net)
     workstation.store.set_setting("media_cache_mb", "1")
     session = workstation.start_review("q", background_sync=False)
-    assert session.media_cap_bytes == 1024 * 1024
-    session.media_cap_bytes = 1  # smaller than what review needs
+    assert session.leases.media_cap_bytes == 1024 * 1024
+    session.leases.media_cap_bytes = 1  # smaller than what review needs
     session.fill(min_ready=10)
     action = next(a.id for a in session.taxonomy.actions if a.key == "1")
     for _ in range(12):

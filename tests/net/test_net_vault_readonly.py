@@ -30,15 +30,15 @@ CHILD = textwrap.dedent("""
     ws.login(os.environ["NET_SERVER_URL"], "rev", os.environ["NET_PASSWORD"])
     session = ws.start_review("q", background_sync=False)
     subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
-    out = {"ready": session.fill(min_ready=10), "waiting": session.waiting(),
+    out = {"ready": session.fill(min_ready=10), "waiting": session.leases.waiting(),
            "broken": sum(c.state == "broken" for c in session.items()),
            "shown": len(session.media_bytes(session.current().item.id)) > 0,
            "blobs_ro": len(list((disk / "media").iterdir()))}
     subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
-    session.retry_now()
+    session.leases.retry_now()
     session.fill(min_ready=10)
     out["blobs_rw"] = len(list((disk / "media").iterdir()))
-    out["waiting_after"] = session.waiting()
+    out["waiting_after"] = session.leases.waiting()
     ws.close()
     print(json.dumps(out))
 """)

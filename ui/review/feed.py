@@ -117,13 +117,14 @@ class ItemFeed(QObject):
         self._status_read()
         self.status.show_status(status)
         self.status.show_waiting(self.waiting())
-        if time.monotonic() >= self._retry_at and self.session.fill_due(FILL_BELOW):
+        if time.monotonic() >= self._retry_at and self.session.leases.fill_due(
+                self.session.ready_count(), FILL_BELOW):
             self.fill()
 
     def waiting(self) -> str:
         """[G] What is being waited for, in words: leasing and downloads first, then
         sync ("Sync: server unreachable, retrying in 20 s")."""
-        text = self.session.waiting()
+        text = self.session.leases.waiting()
         if text:
             return text
         now = time.monotonic()
@@ -135,7 +136,7 @@ class ItemFeed(QObject):
 
     def retry_now(self) -> None:
         """[G] F5: lease, download and sync now, whatever backoff was running."""
-        self.session.retry_now()
+        self.session.leases.retry_now()
         self._retry_at = 0.0
         self._sync_retry_at = None
         if self.sync.loop is not None:
