@@ -79,3 +79,35 @@ def test_the_queue_picker_offers_cached_queues_offline_and_refreshes_when_back(
         picker.reject()
     finally:
         again.close()
+
+
+def test_the_review_window_works_offline_and_sends_everything_when_back(
+        qtbot: Any, net: Harness, proxy: FaultProxy, workstation: Any, workers: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from reviewer.workstation import Workstation
+    from ui.review.window import ReviewWindow
+
+    _lease_then_quit_without_release(workstation, proxy, net)
+    proxy.mode = "drop"
+    again = Workstation.open()
+    try:
+        again.resume()
+        session = again.start_review("q")  # offline: the cached policy and items
+        window = ReviewWindow(again, session, workers, again.sync_loop)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.state == "question", timeout=10000)
+        for _ in range(3):
+            qtbot.waitUntil(lambda: window.state == "question", timeout=5000)
+            qtbot.keyClick(window, Qt.Key.Key_1)
+        qtbot.waitUntil(lambda: "retrying in" in window.status.waiting.text(), timeout=10000)
+        assert again.store.outbox_count_pending(username="rev") == 3
+
+        proxy.mode = "pass"  # back: F5 instead of waiting out the backoff
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: again.store.outbox_count_pending(username="rev") == 0,
+                        timeout=15000)
+        window.close()
+    finally:
+        again.close()
