@@ -81,3 +81,4 @@ def test_a_5xx_from_the_server_says_when_to_retry() -> None:
     reply = TestClient(app, raise_server_exceptions=False).get("/boom")
     assert reply.status_code == 500
     assert float(reply.headers["Retry-After"]) > 0
+
