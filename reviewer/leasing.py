@@ -43,7 +43,7 @@ Progress = Callable[[int, int], None]
 
 
 def short_reason(error: BaseException) -> str:
-    """A few words for the status bar: "Server error", "Server busy", "Offline"."""
+    """A few words for the status bar: "Server error", "Server busy", "Disk full: ..."."""
     if isinstance(error, ServerBusy):
         return "Server busy" if error.status in (429, 503) else "Server error"
     if isinstance(error, ServerUnavailable):
