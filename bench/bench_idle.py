@@ -9,6 +9,7 @@
 Prints figures; asserts nothing.
 
     python bench/bench_idle.py [--seconds 60] [--items 2000] [--cap-mb 500]
+                               [--only idle|memory]
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ def idle_rate(tmp: Path, seconds: float) -> None:
         server.stop()
 
 
+def rss_mb() -> float:
+    """The process's resident memory now (Linux /proc), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
 def memory_after(tmp: Path, items: int, cap_mb: int) -> None:
     from reviewer.workstation import Workstation
     from server.embedded import EmbeddedServer
@@ -102,6 +109,7 @@ def memory_after(tmp: Path, items: int, cap_mb: int) -> None:
         workstation.login(server.url, "mem", PASSWORD)
         workstation.store.set_setting("media_cache_mb", str(cap_mb))
         session = workstation.start_review("images", background_sync=False)
+        before = rss_mb()
         action = next(a.id for a in session.taxonomy.actions if a.key == "1")
         engine = workstation.sync_engine()
         decided = 0
@@ -124,7 +132,8 @@ def memory_after(tmp: Path, items: int, cap_mb: int) -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         blobs = list(workstation.vault.directory.glob("*.media"))
         print(f"memory after {decided} items decided in {time.monotonic() - start:.0f} s "
-              f"(cache cap {cap_mb} MB): peak RSS {peak_mb:.0f} MB; media cache "
+              f"(cache cap {cap_mb} MB): RSS {before:.0f} MB before, {rss_mb():.0f} MB "
+              f"after (process peak {peak_mb:.0f} MB, Qt part included); media cache "
               f"{workstation.vault.size_bytes() / 1024:.0f} KB in {len(blobs)} blobs; "
               f"pending {workstation.store.outbox_count_pending()}", flush=True)
     finally:
@@ -138,12 +147,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--cap-mb", type=int, default=500)
+    parser.add_argument("--only", choices=("idle", "memory"), default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         isolate(tmp)
-        idle_rate(tmp, args.seconds)
-        memory_after(tmp, args.items, args.cap_mb)
+        if args.only != "memory":
+            idle_rate(tmp, args.seconds)
+        if args.only != "idle":
+            memory_after(tmp, args.items, args.cap_mb)
 
 
 if __name__ == "__main__":
