@@ -19,7 +19,8 @@ def _lease(net: Harness, headers: dict[str, str], queue: str, n: int, request_id
     return reply.json()
 
 
-def test_a_repeated_request_id_returns_the_same_lease_and_items(net: Harness) -> None:
+def test_a_repeated_request_id_returns_the_same_lease_and_items(backend_net: Harness) -> None:
+    net = backend_net
     net.queue("q", 10)
     alice = net.user("alice")
     first = _lease(net, alice, "q", 4, "req-1")
@@ -34,7 +35,8 @@ def test_a_repeated_request_id_returns_the_same_lease_and_items(net: Harness) ->
     assert free_items(net, "q") == 2
 
 
-def test_a_request_id_is_per_reviewer(net: Harness) -> None:
+def test_a_request_id_is_per_reviewer(backend_net: Harness) -> None:
+    net = backend_net
     net.queue("q", 6)
     alice, bob = net.user("alice"), net.user("bob")
     mine = _lease(net, alice, "q", 3, "same-id")
@@ -43,7 +45,8 @@ def test_a_request_id_is_per_reviewer(net: Harness) -> None:
     assert not {i["id"] for i in mine["items"]} & {i["id"] for i in theirs["items"]}
 
 
-def test_an_empty_queue_leaves_no_lease_row(net: Harness) -> None:
+def test_an_empty_queue_leaves_no_lease_row(backend_net: Harness) -> None:
+    net = backend_net
     net.queue("q", 0)
     alice = net.user("alice")
     for n in range(5):
@@ -52,8 +55,9 @@ def test_an_empty_queue_leaves_no_lease_row(net: Harness) -> None:
 
 
 @pytest.mark.server_settings(max_held_items=5)
-def test_a_reviewer_holds_at_most_the_configured_number_of_undecided_items(net: Harness
-                                                                           ) -> None:
+def test_a_reviewer_holds_at_most_the_configured_number_of_undecided_items(
+        backend_net: Harness) -> None:
+    net = backend_net
     net.queue("q", 20)
     alice, bob = net.user("alice"), net.user("bob")
     assert len(_lease(net, alice, "q", 4, None)["items"]) == 4
