@@ -8,6 +8,7 @@ Python, no I/O, thread-safe where shared.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -120,9 +121,10 @@ class RetrySchedule:
         checking again in 30 s", or "" when nothing is waiting."""
         if self.kind is None:
             return ""
-        left = round(self.seconds_left())
+        left = math.ceil(self.seconds_left())
         if left <= 0:
-            return f"{self.reason}: trying again now" if self.kind == "error" else ""
+            return (f"{self.reason}, retrying now" if self.kind == "error"
+                    else f"{self.reason}: checking again now")
         if self.kind == "error":
             return f"{self.reason}, retrying in {left} s"
         return f"{self.reason}: checking again in {left} s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 from reviewer.backoff import Backoff, RetrySchedule, parse_retry_after
@@ -43,12 +44,12 @@ def test_the_schedule_says_why_it_waits_and_f5_cuts_it_short() -> None:
 
     delay = schedule.failed("Server error", retry_after=20)
     assert delay >= 20 and not schedule.due()
-    assert schedule.describe() == f"Server error, retrying in {round(delay)} s"
+    assert schedule.describe() == f"Server error, retrying in {math.ceil(delay)} s"
     clock.now += delay
-    assert schedule.due()
+    assert schedule.due() and schedule.describe() == "Server error, retrying now"
 
     delay = schedule.empty("No items")
-    assert schedule.describe() == f"No items: checking again in {round(delay)} s"
+    assert schedule.describe() == f"No items: checking again in {math.ceil(delay)} s"
     schedule.retry_now()
     assert schedule.due()
     schedule.succeeded()
