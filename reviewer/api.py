@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from reviewer.backoff import parse_retry_after
 from reviewer.errors import (
     AuthExpired,
     BadCredentials,
@@ -26,6 +27,7 @@ from reviewer.errors import (
     RequestRejected,
     ServerUnavailable,
 )
+from reviewer.net_errors import InvalidServerAddress, ReplyTooLarge, ServerBusy
 from reviewer.protocol import (
     API_PREFIX,
     MAX_MEDIA_BYTES,
@@ -60,16 +62,42 @@ from reviewer.protocol import (
 
 M = TypeVar("M", bound=BaseModel)
 CLIENT_NAME = "reviewer-workstation/0.1"
+MAX_REPLY_BYTES = 32 * 1024 * 1024
+"""A JSON reply larger than this is refused while it streams in, never buffered whole."""
 
 
 def normalize_server_url(url: str) -> str:
-    """'http://host:8000/api/v1/' -> 'http://host:8000' (the form stored and keyed on)."""
-    url = url.strip().rstrip("/")
-    if url.endswith(API_PREFIX):
-        url = url[: -len(API_PREFIX)].rstrip("/")
-    if not url.startswith(("http://", "https://")):
+    """'http://host:8000/api/v1/' -> 'http://host:8000' (the form stored and keyed on).
+    InvalidServerAddress, with a sentence, when it is not a usable address."""
+    typed = url
+    url = url.strip()
+    if "://" not in url:
         url = "http://" + url
+    scheme, rest = url.split("://", 1)
+    if scheme.lower() not in ("http", "https"):
+        raise InvalidServerAddress(typed, "only http:// and https:// are supported")
+    rest = rest.rstrip("/")
+    if rest.endswith(API_PREFIX):
+        rest = rest[: -len(API_PREFIX)].rstrip("/")
+    url = f"{scheme.lower()}://{rest}"
+    validate_server_url(typed, url)
     return url
+
+
+def validate_server_url(typed: str, url: str) -> None:
+    """Raise InvalidServerAddress unless `url` parses with a host and a sane port."""
+    if not url.strip() or any(c.isspace() or ord(c) < 32 for c in url):
+        raise InvalidServerAddress(typed, "it is empty or contains spaces")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise InvalidServerAddress(typed, "it cannot be read as a web address") from exc
+    if not parsed.host:
+        raise InvalidServerAddress(typed, "it names no host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise InvalidServerAddress(typed, "its port must be between 1 and 65535")
+    if parsed.query or parsed.fragment:
+        raise InvalidServerAddress(typed, "it must not contain ? or #")
 
 
 class ApiClient:
@@ -82,9 +110,11 @@ class ApiClient:
         *,
         timeout: float = 10,
         transport: httpx.BaseTransport | None = None,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
     ) -> None:
         self.base_url = normalize_server_url(base_url)
         self.token = token
+        self.max_reply_bytes = max_reply_bytes
         self._http = httpx.Client(
             base_url=self.base_url + API_PREFIX,
             timeout=httpx.Timeout(timeout),
@@ -107,8 +137,9 @@ class ApiClient:
         if content is not None:
             headers["Content-Type"] = "application/json"
         try:
-            response = self._http.request(method, path, content=content, params=params,
-                                          headers=headers)
+            request = self._http.build_request(method, path, content=content, params=params,
+                                               headers=headers)
+            response = self._send_capped(request)
         except httpx.TransportError as exc:
             raise ServerUnavailable() from exc
         except httpx.InvalidURL as exc:
@@ -117,6 +148,19 @@ class ApiClient:
             raise ProtocolError() from exc
         raise_for_status(response)
         return response
+
+    def _send_capped(self, request: httpx.Request) -> httpx.Response:
+        """Send and read the reply under `max_reply_bytes` (ReplyTooLarge past it)."""
+        streamed = self._http.send(request, stream=True)
+        try:
+            data = _read_capped(streamed, self.max_reply_bytes,
+                                ReplyTooLarge(self.max_reply_bytes))
+        finally:
+            streamed.close()
+        # the bytes are already decoded: the copy must not decode them again
+        kept = [(k, v) for k, v in streamed.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length")]
+        return httpx.Response(streamed.status_code, headers=kept, content=data, request=request)
 
     def _call(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         return parse_reply(model, self._request(method, path, **kwargs))
@@ -155,8 +199,11 @@ class ApiClient:
     def queues(self) -> QueuesReply:
         return self._call(QueuesReply, "GET", "/queues")
 
-    def lease(self, queue: str, max_items: int = 20) -> LeaseReply:
-        body = LeaseRequest(max_items=max_items)
+    def lease(self, queue: str, max_items: int = 20, *, request_id: str | None = None,
+              offline: bool = False) -> LeaseReply:
+        """POST /queues/{queue}/leases; send the same `request_id` again after a lost
+        reply to get the same lease back. `offline`: a batch taken offline on purpose."""
+        body = LeaseRequest(max_items=max_items, request_id=request_id, offline=offline)
         return self._call(LeaseReply, "POST", f"/queues/{queue}/leases", body=body)
 
     def renew_lease(self, lease_id: str) -> LeaseRenewed:
@@ -178,7 +225,8 @@ class ApiClient:
                 if response.status_code >= 400:
                     response.read()
                     raise_for_status(response)
-                data = _read_capped(response, max_bytes)
+                data = _read_capped(response, max_bytes, MediaRejected(
+                    "The file is larger than the server said it would be."))
         except httpx.TransportError as exc:
             raise ServerUnavailable() from exc
         except httpx.HTTPError as exc:
@@ -227,18 +275,18 @@ class ApiClient:
         return self._call(GoldItemPublic, "POST", "/qa/gold", body=body)
 
 
-def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+def _read_capped(response: httpx.Response, max_bytes: int, too_large: Exception) -> bytes:
+    """The body, read chunk by chunk; `too_large` is raised as soon as it passes
+    `max_bytes` (or says it will), so an oversized reply is never held whole."""
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise MediaRejected("The file is larger than the server said it would be.")
-    chunks: list[bytes] = []
-    size = 0
+        raise too_large
+    buffer = bytearray()
     for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise MediaRejected("The file is larger than the server said it would be.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        if len(buffer) + len(chunk) > max_bytes:
+            raise too_large
+        buffer += chunk
+    return bytes(buffer)
 
 
 def raise_for_status(response: httpx.Response) -> None:
@@ -251,9 +299,12 @@ def raise_for_status(response: httpx.Response) -> None:
         raise AuthExpired()
     if status == 403:
         raise Forbidden(detail or None)
-    if status >= 500:
-        raise ServerUnavailable(f"The review server had a problem (HTTP {status}). "
-                                "Your work is kept and will sync later.")
+    if status == 429 or status >= 500:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        message = ("The review server is busy" if status in (429, 503)
+                   else f"The review server had a problem (HTTP {status})")
+        raise ServerBusy(f"{message}. Your work is kept and will sync later.",
+                         retry_after=retry_after, status=status)
     raise RequestRejected(detail or f"The review server refused the request (HTTP {status}).",
                           status=status, code=code)
 

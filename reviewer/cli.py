@@ -72,6 +72,9 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _login(args: argparse.Namespace) -> int:
+    from reviewer.api import normalize_server_url
+
+    normalize_server_url(args.server)  # a bad address is said before a password is asked
     password = _read_password(args.password_stdin)
     workstation = _workstation(args.data_dir)
     try:

@@ -36,6 +36,7 @@ from reviewer.exposure_gate import ExposureGate
 from reviewer.history import HistoryRow, history_rows
 from reviewer.item_queue import ItemQueue
 from reviewer.leasing import LeaseKeeper, Progress
+from reviewer.local_errors import LocalSaveFailed, StoreError
 from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
 from reviewer.protocol import (
     Decision,
@@ -68,9 +69,9 @@ class ReviewSession:
         self._inflight = inflight or InFlight()
         self._connectivity = connectivity or Connectivity()
         self._on_decided = on_decided
-        self._leases = LeaseKeeper(queue=queue, username=username, store=store, vault=vault,
-                                   api=api, connectivity=self._connectivity,
-                                   on_broken=self.mark_broken, on_lease=on_lease)
+        self.leases = self._leases = LeaseKeeper(
+            queue=queue, username=username, store=store, vault=vault, api=api,
+            connectivity=self._connectivity, on_broken=self.mark_broken, on_lease=on_lease)
         self._lock = threading.RLock()
         self._transition = threading.Lock()
         self._queue = ItemQueue(done={d.item_id for d in
@@ -103,10 +104,11 @@ class ReviewSession:
 
     def fill(self, min_ready: int = 10, on_progress: Progress | None = None) -> int:
         """[W] Lease more when fewer than `min_ready` remain, fetch their media; returns
-        the number of undecided items ready. Media failures mark items broken."""
+        the number of undecided items ready. Media failures mark items broken. Both
+        wait out their backoff (`leases.fill_due`, `leases.waiting`)."""
         if self.ready_count() < min_ready and self._items_today.reached() is None:
             reply = self._leases.lease_more(max(min_ready * 2, 20))
-            if reply is not None:
+            if reply is not None and reply.items:
                 self.taxonomy = with_builtin_actions(reply.taxonomy)
         self.reload()
         self._leases.download_media(self.items(), on_progress)
@@ -206,8 +208,11 @@ class ReviewSession:
                 action=action, labels=list(labels), note=note or None, supersedes=supersedes,
                 started_at=timeline.started_at, decided_at=utc_now(),
                 events=timeline.wire_events(), client=CLIENT_NAME)
-            self.store.outbox_add(decision, username=self.username, queue=self.queue,
-                                  item_state=item_state_after(action))
+            try:
+                self.store.outbox_add(decision, username=self.username, queue=self.queue,
+                                      item_state=item_state_after(action))
+            except StoreError as exc:  # a full disk: say so; the same key works later
+                raise LocalSaveFailed(str(exc)) from exc
             self._items_today.add(cached.item.id)
             self._advance(decision, cached, timeline)
         finally:

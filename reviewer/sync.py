@@ -2,8 +2,10 @@
 
 `SyncEngine.sync_once` does one round (decisions in batches of at most 200, lease
 renewals, exposure entries) and reports what happened; `SyncLoop` runs it on its own
-thread with exponential backoff and jitter while the server is unreachable. Plain
-threading, no Qt: the UI bridges `on_report` to a signal. Never run on the GUI thread.
+thread with exponential backoff and jitter while the server is unreachable or failing,
+never sooner than a `Retry-After` asked. The thread never dies of an exception: it
+logs it, reports it and backs off. Plain threading, no Qt: the UI bridges `on_report`
+to a signal. Never run on the GUI thread.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from reviewer.errors import (
     ReviewerError,
     ServerUnavailable,
 )
+from reviewer.net_errors import retry_after_of
 from reviewer.protocol import MAX_DECISIONS_PER_BATCH, Decision, DecisionResult, LeaseReply
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,10 @@ class SyncReport:
     auth_expired: bool = False
     error: str | None = None
     retry_in_s: float | None = None
+    retry_after: float | None = None
+    """The server's Retry-After, when it sent one."""
+    failed: bool = False
+    """The round failed as a whole (an unexpected error): retried with backoff."""
 
 
 class SyncEngine:
@@ -82,11 +89,15 @@ class SyncEngine:
             try:
                 report = self._round_trip()
             except ServerUnavailable as exc:
-                report = SyncReport(online=False, error=exc.message)
+                report = SyncReport(online=False, error=exc.message,
+                                    retry_after=retry_after_of(exc))
             except AuthExpired as exc:
                 report = SyncReport(auth_expired=True, error=exc.message)
             except ReviewerError as exc:
-                report = SyncReport(error=exc.message)
+                report = SyncReport(error=exc.message, failed=True)
+            except Exception as exc:  # a full disk, a bug: say it, back off, go on
+                log.exception("sync round failed")
+                report = SyncReport(error=str(exc) or type(exc).__name__, failed=True)
             self.connectivity.mark(report.online)
             self.last_report = report
             self._checkpoint()
@@ -227,6 +238,7 @@ class SyncLoop(threading.Thread):
         self._listeners: list[ReportListener] = [on_report] if on_report else []
         self._wake = threading.Event()
         self._stopped = threading.Event()
+        self._urgent = threading.Event()
         self.last_report: SyncReport | None = None
 
     def add_listener(self, listener: ReportListener) -> None:
@@ -238,30 +250,50 @@ class SyncLoop(threading.Thread):
 
     def stop(self, timeout: float | None = 5.0) -> None:
         self._stopped.set()
+        self._urgent.set()
         self._wake.set()
         if self.is_alive() and threading.current_thread() is not self:
             self.join(timeout)
 
+    def retry_now(self) -> None:
+        """Sync at once, even while backing off (the reviewer pressed F5)."""
+        self._urgent.set()
+        self._wake.set()
+
     def run(self) -> None:
         while not self._stopped.is_set():
-            report = self.engine.sync_once()
-            if report.online and not report.auth_expired:
-                self.backoff.reset()
-                delay = self.interval
-            else:
+            try:
+                report, delay = self._one_round()
+            except Exception:  # never let the thread die: log, back off, go on
+                log.exception("sync loop failed")
+                report = SyncReport(error="Sync failed unexpectedly.", failed=True)
                 delay = self.backoff.next_delay()
-            report = replace(report, retry_in_s=None if report.online else delay)
-            self.last_report = report
-            for listener in list(self._listeners):
-                try:
-                    listener(report)
-                except Exception:  # a listener's bug must not stop the sync
-                    log.exception("sync listener failed")
-            self._sleep(delay, pokes_wake=report.online)
+            self._tell(report)
+            self._sleep(delay, pokes_wake=report.online and not report.failed)
+
+    def _one_round(self) -> tuple[SyncReport, float]:
+        report = self.engine.sync_once()
+        healthy = report.online and not report.auth_expired and not report.failed
+        if healthy:
+            self.backoff.reset()
+            delay = self.interval
+        else:
+            delay = self.backoff.next_delay(report.retry_after)
+        report = replace(report, retry_in_s=None if healthy else delay)
+        self.last_report = report
+        return report, delay
+
+    def _tell(self, report: SyncReport) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(report)
+            except Exception:  # a listener's bug must not stop the sync
+                log.exception("sync listener failed")
 
     def _sleep(self, delay: float, *, pokes_wake: bool) -> None:
         if not pokes_wake:
-            self._stopped.wait(delay)
+            self._urgent.wait(delay)  # only stop() or retry_now() cut a backoff short
+            self._urgent.clear()
             self._wake.clear()
             return
         if self._wake.wait(delay):

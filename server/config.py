@@ -75,6 +75,12 @@ class ServerSettings:
     """Seconds from a lease's creation after which it is no longer renewed."""
     api_docs: bool = False
     """Serve `/docs` (assets from the server, never a CDN); off unless asked for."""
+    max_held_items: int = 200
+    """Undecided items one reviewer may hold at once; a lease beyond it is refused (409)."""
+    offline_max_items: int = 400
+    """Undecided items a reviewer may hold when taking a batch offline on purpose."""
+    offline_lease_ttl: float = 10 * 3600.0
+    """Seconds a lease taken offline on purpose lasts (a working day)."""
 
     @property
     def media_dir(self) -> Path:

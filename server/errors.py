@@ -103,7 +103,9 @@ def log_unexpected(method: str, path: str, exc: BaseException) -> None:
 
 
 def internal_error() -> JSONResponse:
-    return error_response(500, "internal_error", "The server failed to handle this request.")
+    # Retry-After spreads clients' retries out instead of inviting a storm
+    return error_response(500, "internal_error", "The server failed to handle this request.",
+                          {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -111,6 +111,8 @@ class Lease(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     released_at: Mapped[datetime | None]
+    request_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The client's id for the request that made this lease: a repeat returns it."""
 
 
 class LeaseItem(Base):

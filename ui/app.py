@@ -4,11 +4,13 @@
 server runs on the network worker; the flow between windows is `AppFlow`. The app ends
 the same way however it is asked to: the last workspace closed, Ctrl+Q, or SIGTERM,
 SIGINT or SIGHUP from outside all quit the event loop, and the windows, the decoder child
-processes and the workers are shut down on the way out (`ui.lifetime`).
+processes and the workers are shut down on the way out (`ui.lifetime`), after the
+reviewer's leased, undecided items are handed back to the server (a few seconds at most).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -132,6 +134,15 @@ class AppFlow(QObject):
         QApplication.quit()
 
 
+def release_leases_on_quit(workstation: Workstation) -> None:
+    """Hand leased, undecided items back to the queue (bounded in time; never stops
+    the quit)."""
+    try:
+        workstation.release_leases()
+    except Exception:  # a quit must finish whatever happens here
+        logging.getLogger(__name__).warning("releasing leases failed", exc_info=True)
+
+
 def run_app(workstation: Workstation, *, demo: bool = False) -> int:
     """Run the app until the person quits; returns the exit code."""
     problem = binding_problem()
@@ -152,6 +163,7 @@ def run_app(workstation: Workstation, *, demo: bool = False) -> int:
         if flow.workspace is not None:
             flow._switching = True  # closing on the way out is not a request to quit
             flow.workspace.close()
+        release_leases_on_quit(workstation)
         workstation.stop_sync()
         workers.shutdown()
         del flow

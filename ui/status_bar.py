@@ -1,4 +1,5 @@
-"""The review window's status bar: online, waiting decisions, lease time, items left.
+"""The review window's status bar: online, waiting decisions, lease time, items left,
+and what background requests wait for ("No items: checking again in 30 s").
 
 Filled from `ReviewSession.status()` (a timer each second and every sync report) and
 from `fill()` progress for batch downloads. Messages (rejections, refused reveals) go
@@ -18,7 +19,7 @@ def _lease_text(seconds: int | None) -> str:
     if seconds is None:
         return "Lease: none"
     if seconds <= 0:
-        return "Lease: expired"
+        return "Lease: expired (decisions are kept and marked late)"
     minutes, secs = divmod(int(seconds), 60)
     return f"Lease: {minutes}:{secs:02d} left"
 
@@ -32,6 +33,9 @@ class ReviewStatusBar(QStatusBar):
         self.progress.setMaximumWidth(160)
         self.progress.setFormat("Downloading %v/%m")
         self.progress.setVisible(False)
+        self.waiting = QLabel("")
+        self.waiting.setObjectName("waitingLabel")
+        self.waiting.setToolTip("Press F5 to retry now.")
         self.online = QLabel("…")
         self.online.setObjectName("onlineLabel")
         self.pending = QLabel("")
@@ -44,8 +48,8 @@ class ReviewStatusBar(QStatusBar):
             "only and cached media cannot be kept encrypted across restarts."
         )
         self.session_only.setVisible(False)
-        for widget in (self.session_only, self.progress, self.online, self.pending, self.lease,
-                       self.items_left):
+        for widget in (self.session_only, self.progress, self.waiting, self.online,
+                       self.pending, self.lease, self.items_left):
             self.addPermanentWidget(widget)
 
     def show_secrets_safety(self, secure: bool, reason: str | None = None) -> None:
@@ -62,6 +66,12 @@ class ReviewStatusBar(QStatusBar):
         self.pending.setText(f"Waiting to sync: {status.pending_sync}")
         self.lease.setText(_lease_text(status.lease_seconds_left))
         self.items_left.setText(f"Items left: {status.items_left}")
+
+    def show_waiting(self, text: str) -> None:
+        """What background requests wait for, in words ("Server error, retrying in
+        20 s"); hidden when nothing waits."""
+        self.waiting.setText(text)
+        self.waiting.setVisible(bool(text))
 
     def show_progress(self, done: int, total: int) -> None:
         if total <= 0 or done >= total:

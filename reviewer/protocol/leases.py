@@ -13,6 +13,12 @@ from reviewer.protocol.items import Item, Taxonomy
 
 class LeaseRequest(WireModel):
     max_items: Annotated[int, Field(ge=1, le=MAX_LEASE_ITEMS)] = 20
+    request_id: Name | None = None
+    """Made by the client once per lease it wants; a repeat (its reply was lost) gets the
+    same lease and items back instead of claiming more."""
+    offline: bool = False
+    """A batch taken offline on purpose (a planned outage, travel): a longer lease, and
+    more undecided items allowed (both bounded by server settings)."""
 
 
 class LeaseReply(WireModel):

@@ -10,7 +10,7 @@ from server.deps import DbDep, ReviewerOrQA, ReviewerUser, SettingsDep
 from server.errors import ERROR_RESPONSES
 from server.models import Item, Queue, utcnow
 from server.routes import NamePath
-from server.services.leasing import available, claim_items
+from server.services.leasing import available, lease_for_request
 
 router = APIRouter(tags=["queues"], responses=ERROR_RESPONSES)
 
@@ -32,4 +32,10 @@ def list_queues(_user: ReviewerOrQA, db: DbDep) -> QueuesReply:
 @router.post("/queues/{queue}/leases", response_model=LeaseReply)
 def lease_items(queue: NamePath, body: LeaseRequest, user: ReviewerUser, db: DbDep,
                 settings: SettingsDep) -> LeaseReply:
-    return claim_items(db, queue, user.username, body.max_items, settings.lease_ttl)
+    if body.offline:  # taken offline on purpose: a longer lease, a larger bound
+        return lease_for_request(db, queue, user.username, body.max_items,
+                                 settings.offline_lease_ttl, request_id=body.request_id,
+                                 max_held=max(settings.offline_max_items,
+                                              settings.max_held_items))
+    return lease_for_request(db, queue, user.username, body.max_items, settings.lease_ttl,
+                             request_id=body.request_id, max_held=settings.max_held_items)

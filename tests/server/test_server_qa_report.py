@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from qa_helpers import mark_gold, post_verdicts, queue_with_actions, report, share, timed, verdict
 from server_harness import Harness
+from sqlalchemy import update
 from test_server_qa_kappa import FLEISS_EXAMPLE
 
+from server.models import DecisionRecord
 from server.services.agreement import ONE_ACTION
 from server.services.qa_report import NO_GOLD, NO_OVERLAP, NO_VERDICTS
 
@@ -54,7 +56,7 @@ def test_overlap_pairs_give_cohens_kappa(backend_harness: Harness) -> None:
     h.queue("q", 50)
     share(h, "q", overlap_rate=1.0, overlap_k=2)
     first, second, qa = h.user("a"), h.user("b"), h.user("qa", "qa_lead")
-    early = datetime.now(UTC) - timedelta(hours=1)
+    early = datetime.now(UTC) - timedelta(minutes=2)  # within the server's clock-skew window
     lease_a, lease_b = h.lease(first, "q", 50), h.lease(second, "q", 50)
     cells = [(mine, theirs) for mine, theirs, n in COHEN_CELLS for _ in range(n)]
     h.post_decisions(first, *(timed(item["id"], lease_a["lease_id"], mine, at=early)
@@ -125,9 +127,15 @@ def test_handle_time_escalation_reveal_gold_and_date_range(harness: Harness) -> 
     actions = ["escalate", "escalate", *["approve"] * 4, *["remove"] * 4]
     made = [timed(ids[n], lease["lease_id"], actions[n], handle_ms=100 * (n + 1),
                   reveals=1 if n < 3 else 0) for n in range(10)]
-    old = timed(ids[10], lease["lease_id"], "approve", handle_ms=99_999,
-                at=datetime(2020, 1, 1, tzinfo=UTC))
+    old = timed(ids[10], lease["lease_id"], "approve", handle_ms=99_999)
     h.post_decisions(alice, *made, old)
+    # A decision of long ago: the server refuses client times far outside the lease, so
+    # it is dated back in the database, as one made years ago would be.
+    with h.db.writer() as session:
+        session.execute(update(DecisionRecord)
+                        .where(DecisionRecord.decision_id == old["decision_id"])
+                        .values(decided_at=datetime(2020, 1, 1, tzinfo=UTC),
+                                started_at=datetime(2019, 12, 31, 23, 58, 20, tzinfo=UTC)))
     mark_gold(h, qa, ids[2], "approve")  # alice approved: right
     mark_gold(h, qa, ids[9], "approve")  # alice removed: wrong
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat()

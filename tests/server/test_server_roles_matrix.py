@@ -20,7 +20,7 @@ from server.accounts import disable_user
 
 PUBLIC = {("POST", "/auth/token")}
 SAMPLES = {"queue": "q", "lease": "no-such-lease", "sha256": "0" * 64,
-           "scope": "team:vendor-a"}
+           "scope": "team:vendor-a", "username": "someone"}
 
 
 def _operations(h: Harness) -> list[tuple[str, str]]:

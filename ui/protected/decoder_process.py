@@ -30,8 +30,10 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import thread as _thread_pools  # noqa: F401  (see _end_all_at_exit)
 from concurrent.futures.process import BrokenProcessPool
 
 from reviewer.protocol import WellnessPolicy
@@ -80,6 +82,7 @@ class DecoderProcess:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
+        _LIVE.add(self)
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -177,3 +180,24 @@ def _end(pool: ProcessPoolExecutor) -> None:
     # and the job in flight fails instead.
     with contextlib.suppress(Exception):
         results._writer.close()  # type: ignore[union-attr]
+
+
+_LIVE: weakref.WeakSet[DecoderProcess] = weakref.WeakSet()
+
+
+def _end_all_at_exit() -> None:
+    """Before Python joins the pools' threads at exit, end every decoder still running.
+
+    concurrent.futures joins its manager and worker threads at interpreter exit; a
+    decoder child that died halfway through a reply, or a worker thread still waiting on
+    one, would make that join wait for ever and the app would never exit. Python runs
+    these hooks last-registered first, and both pool modules are imported above, so this
+    runs before their joins."""
+    for decoder in list(_LIVE):
+        with contextlib.suppress(Exception):
+            decoder.shutdown()
+
+
+_register_exit = getattr(threading, "_register_atexit", None)
+if _register_exit is not None:
+    _register_exit(_end_all_at_exit)

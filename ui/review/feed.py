@@ -1,18 +1,23 @@
 """Keeps the review window fed and informed: leasing more items, status, history, sync.
 
-`fill()` runs on the network worker; an expired login asks to log in again and then
-goes on. Sync reports arrive from the SyncLoop thread through `SyncBridge` and refresh
-the status bar and the history; decisions the server rejected are announced once each.
+`fill()` runs on the network worker when the session says it is due (leasing and
+downloads back off on errors and on an empty queue: no request storms); an expired
+login asks to log in again and then goes on. The status bar says in words what is
+being waited for; F5 (`retry_now`) cuts every wait short. Sync reports arrive from
+the SyncLoop thread through `SyncBridge` and refresh the status bar and the history;
+decisions the server rejected are announced once each.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from reviewer.errors import AuthExpired
+from reviewer.backoff import Backoff
+from reviewer.errors import AuthExpired, ReviewerError
 from ui.errors import explain
 from ui.review.presenter import ReviewState
 from ui.workers import Op
@@ -27,8 +32,8 @@ if TYPE_CHECKING:
     from ui.sync_bridge import SyncBridge
     from ui.workers import Workers
 
+log = logging.getLogger(__name__)
 FILL_BELOW = 10
-FILL_RETRY_S = 5.0
 
 
 class ItemFeed(QObject):
@@ -43,6 +48,9 @@ class ItemFeed(QObject):
         self.sync, self.relogin = sync, relogin
         self.filling = False
         self._retry_at = 0.0
+        self._fill_backoff = Backoff(base=2.0, cap=60.0)
+        self._sync_retry_at: float | None = None
+        self._sync_reason = ""
         self._seen_rejections: set[str] = set()
         self._status_reading = False
         self._status_again = False
@@ -64,6 +72,7 @@ class ItemFeed(QObject):
 
     def _filled(self, _available: int) -> None:
         self.filling = False
+        self._fill_backoff.reset()
         self.status.show_progress(0, 0)
         if self.presenter.state == ReviewState.LOADING:
             self.presenter.show_current()
@@ -77,8 +86,11 @@ class ItemFeed(QObject):
             self.presenter.reveal.end("login")
             self.relogin.ask(self.fill)
             return
+        if not isinstance(error, ReviewerError):
+            log.error("filling the queue failed", exc_info=error)
         self.status.say(explain(error))
-        self._retry_at = time.monotonic() + FILL_RETRY_S  # the status clock retries
+        # the status clock retries, later each time
+        self._retry_at = time.monotonic() + self._fill_backoff.next_delay()
         if self.presenter.state == ReviewState.LOADING:
             self.presenter.show_current()
 
@@ -104,8 +116,33 @@ class ItemFeed(QObject):
     def _show_status(self, status: Any) -> None:
         self._status_read()
         self.status.show_status(status)
-        if status.items_left < FILL_BELOW and time.monotonic() >= self._retry_at:
+        self.status.show_waiting(self.waiting())
+        if time.monotonic() >= self._retry_at and self.session.leases.fill_due(
+                self.session.ready_count(), FILL_BELOW):
             self.fill()
+
+    def waiting(self) -> str:
+        """[G] What is being waited for, in words: leasing and downloads first, then
+        sync ("Sync: server unreachable, retrying in 20 s")."""
+        text = self.session.leases.waiting()
+        if text:
+            return text
+        now = time.monotonic()
+        if now < self._retry_at:
+            return f"Loading items failed, retrying in {round(self._retry_at - now)} s"
+        if self._sync_retry_at is not None and now < self._sync_retry_at:
+            return f"{self._sync_reason}, retrying in {round(self._sync_retry_at - now)} s"
+        return ""
+
+    def retry_now(self) -> None:
+        """[G] F5: lease, download and sync now, whatever backoff was running."""
+        self.session.leases.retry_now()
+        self._retry_at = 0.0
+        self._sync_retry_at = None
+        if self.sync.loop is not None:
+            self.sync.loop.retry_now()
+        self.status.say("Retrying now…", 3000)
+        self.fill()
 
     def _status_failed(self, _error: BaseException) -> None:
         self._status_read()
@@ -121,6 +158,10 @@ class ItemFeed(QObject):
         )
 
     def sync_reported(self, report: Any) -> None:
+        retry_in = getattr(report, "retry_in_s", None)
+        self._sync_retry_at = time.monotonic() + retry_in if retry_in else None
+        self._sync_reason = ("Sync: server unreachable" if not getattr(report, "online", True)
+                             else "Sync failed")
         self.refresh_status()
         self.refresh_history()
         if getattr(report, "rejected", None):

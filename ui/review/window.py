@@ -226,6 +226,7 @@ class ReviewWindow(QMainWindow):
             "help": self.show_help,
             "shortcut_settings": self.change_shortcuts,
             "switch_queue": self.switch_queue_requested.emit,
+            "retry_now": self.feed.retry_now,
             "quit": self.close,
         }
         handler = handlers.get(command.id)

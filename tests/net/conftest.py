@@ -1,0 +1,105 @@
+"""Fixtures of the network tests: a live server with factories (the server tests'
+Harness), a fault proxy in front of it, a real Workstation and Qt workers.
+
+The server runs on SQLite with settings from the test's `server_settings(...)` marker
+(e.g. `max_held_items=5`); the proxy forwards to it until a test sets a fault.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SERVER_TESTS = Path(__file__).resolve().parent.parent / "server"
+sys.path.insert(0, str(SERVER_TESTS))
+
+from fault_proxy import FaultProxy  # noqa: E402
+from server_harness import Harness  # noqa: E402
+
+
+def _server_fixtures():  # noqa: ANN202 - the server tests' conftest, as a module
+    spec = importlib.util.spec_from_file_location("server_tests_conftest",
+                                                  SERVER_TESTS / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_server = _server_fixtures()
+postgres_cluster = _server.postgres_cluster  # the same throwaway cluster fixture
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "server_settings(**kw): ServerSettings for net_server")
+
+
+@pytest.fixture
+def net_server(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]) -> Iterator[Any]:
+    from server.embedded import EmbeddedServer
+
+    marker = request.node.get_closest_marker("server_settings")
+    server = EmbeddedServer(*server_dirs, **(marker.kwargs if marker else {}))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_net(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]
+                ) -> Iterator[Harness]:
+    """A harness on SQLite, then on PostgreSQL, with the `server_settings` marker's."""
+    from server.embedded import EmbeddedServer
+
+    db_url, data_dir = server_dirs
+    if request.param == "postgres":
+        db_url = _server._new_pg_database(request.getfixturevalue("postgres_cluster"))
+    marker = request.node.get_closest_marker("server_settings")
+    server = EmbeddedServer(db_url, data_dir, **(marker.kwargs if marker else {}))
+    server.start()
+    h = Harness(server)
+    try:
+        yield h
+    finally:
+        h.close()
+        server.stop()
+
+
+@pytest.fixture
+def net(net_server: Any) -> Iterator[Harness]:
+    h = Harness(net_server)
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def proxy(net_server: Any) -> Iterator[FaultProxy]:
+    p = FaultProxy(int(net_server.url.rsplit(":", 1)[1]))
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def workstation(isolated_keyring: Any) -> Iterator[Any]:
+    from reviewer.workstation import Workstation
+
+    ws = Workstation.open()
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def workers(qapp: Any) -> Iterator[Any]:
+    from ui.workers import Workers
+
+    pool = Workers()
+    yield pool
+    pool.shutdown()
+
