@@ -104,7 +104,7 @@ def test_db_upgrade_brings_the_previous_release_database_to_head_with_its_data(
                 "i3": ("pending", "text 3", {"n": 3})}
             assert items["i1"].lease_id == "L1" and items["i1"].share is None
             lease = session.get(Lease, "L1")
-            assert lease is not None and lease.released_at is None
+            assert lease is not None and lease.released_at is None and lease.request_id is None
             assert lease.expires_at == (T0 + timedelta(minutes=15)).replace(tzinfo=UTC)
             assert session.get(LeaseItem, ("L1", "i1")) is not None
             decision = session.get(DecisionRecord, "d2")

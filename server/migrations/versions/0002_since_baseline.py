@@ -159,6 +159,9 @@ def upgrade() -> None:
     with op.batch_alter_table('lease_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('share', sa.String(length=16), nullable=True))
 
+    with op.batch_alter_table('leases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('request_id', sa.String(length=64), nullable=True))
+
     with op.batch_alter_table('queues', schema=None) as batch_op:
         batch_op.add_column(sa.Column('gold_rate', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('overlap_rate', sa.Double(), nullable=True))
@@ -185,6 +188,9 @@ def downgrade() -> None:
         batch_op.drop_column('overlap_k')
         batch_op.drop_column('overlap_rate')
         batch_op.drop_column('gold_rate')
+
+    with op.batch_alter_table('leases', schema=None) as batch_op:
+        batch_op.drop_column('request_id')
 
     with op.batch_alter_table('lease_items', schema=None) as batch_op:
         batch_op.drop_column('share')
