@@ -57,6 +57,9 @@ class Workstation(OfflineWork):
         self.api: ApiClient | None = None
         self.username: str | None = None
         self.user: UserPublic | None = None
+        self.allow_insecure = False
+        """`reviewer --allow-insecure`: the login dialog may use plain http:// to another
+        machine (a network the person trusts); off by default."""
         """Who is logged in, with their roles: which workspaces they may open."""
         self.inflight = InFlight()
         self.connectivity = Connectivity()
@@ -100,10 +103,12 @@ class Workstation(OfflineWork):
         return self.api is not None and self.api.token is not None
 
     def login(self, server_url: str, username: str, password: str, *,
-              allow_insecure: bool = False) -> UserPublic:
+              allow_insecure: bool | None = None) -> UserPublic:
         """Log in (network); the token goes to the SecretStore, never to a file.
         InsecureServer for plain http:// to another machine unless `allow_insecure`."""
         server_url = normalize_server_url(server_url)
+        if allow_insecure is None:
+            allow_insecure = self.allow_insecure
         require_secure(server_url, allow_insecure=allow_insecure)
         api = ApiClient(server_url)
         try:
