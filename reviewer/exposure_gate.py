@@ -36,6 +36,10 @@ class ExposureGate:
         return ExposureBudget(self.policy, self._tally.seconds_today(),
                               self._tally.reveals(item_id)).check()
 
+    def reveals(self, item_id: str) -> int:
+        """[G] How often `item_id` has been revealed (in memory once loaded)."""
+        return self._tally.reveals(item_id)
+
     def seconds_today(self) -> float:
         """[G] Unprotected seconds already spent today."""
         return self._tally.seconds_today()

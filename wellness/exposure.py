@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from reviewer.protocol import ExposureEntry, WellnessPolicy
+from wellness.durations import describe_duration
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ class ExposureBudget:
             )
         left = self.seconds_left
         if left <= 0:
-            minutes = policy.daily_reveal_seconds_cap / 60
+            limit = describe_duration(policy.daily_reveal_seconds_cap)
             return RevealDecision(
-                False, f"You have reached today's reveal limit of {minutes:g} minutes.", 0.0
+                False, f"You have reached today's reveal limit of {limit}.", 0.0
             )
         return RevealDecision(True, None, min(policy.reveal_timeout_s, left))
 

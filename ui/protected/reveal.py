@@ -94,6 +94,12 @@ class RevealController(QObject):
         if self.mode == "hold" and key == self._hold_key:
             self.end("release")
 
+    def seconds_left(self) -> float | None:
+        """Seconds until a running reveal ends by itself; None when not revealing."""
+        if not self.active or not self._timer.isActive():
+            return None
+        return max(0, self._timer.remainingTime()) / 1000.0
+
     def toggle(self) -> None:
         """Reveal for the timeout, or end it; a held key toggles once."""
         press = self._keys.current if self._keys is not None else None
