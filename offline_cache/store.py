@@ -24,7 +24,7 @@ workstation, `StoreUpgradeFailed` if a migration fails; every write may raise
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -189,8 +189,8 @@ class LocalStore:
     def ledger_mark_synced(self, ids: Iterable[UUID | str]) -> None:
         self.ledger.mark_synced(ids)
 
-    def ledger_seconds_on(self, day: date, username: str) -> float:
-        return self.ledger.seconds_on(day, username)
+    def ledger_seconds_on(self, day: date, username: str, zone: tzinfo | None = None) -> float:
+        return self.ledger.seconds_on(day, username, zone)
 
     def ledger_reveals_per_item(self, username: str, item_ids: Iterable[str]) -> dict[str, int]:
         return self.ledger.reveals_per_item(username, item_ids)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from offline_cache.store import LocalStore
-from reviewer.clock import Clock, monotonic, today
+from reviewer.clock import Clock, day_start, monotonic, today
 from reviewer.errors import ExposureCapReached
 from reviewer.protocol import WellnessPolicy
 from wellness.breaks import BreakSchedule
@@ -46,7 +46,7 @@ class DailyItemCount:
         today = self._today()
         if today == self._day:
             return
-        midnight = datetime.combine(today, datetime.min.time()).astimezone()  # local, aware
+        midnight = day_start(today)  # aware, in the zone the server counts days in
         items = Counter(self._store.decisions_per_item_since(self._username, midnight))
         self._day, self._items = today, items
 

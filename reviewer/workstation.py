@@ -15,7 +15,7 @@ import platformdirs
 from offline_cache.store import LocalStore
 from offline_cache.vault import MediaVault
 from reviewer.api import ApiClient, normalize_server_url
-from reviewer.clock import as_utc, utc_now
+from reviewer.clock import as_utc, count_days_in, utc_now
 from reviewer.connectivity import Connectivity, InFlight
 from reviewer.coordinator import CoordinatorService
 from reviewer.errors import AuthExpired, NotLoggedIn, ReviewerError, ServerUnavailable
@@ -205,9 +205,13 @@ class Workstation(OfflineWork):
             reply = self._require_api().policy()
         except ServerUnavailable:
             self.connectivity.mark(False)
-            return self.store.cached_policy() if fallback else None
+            cached = self.store.cached_policy() if fallback else None
+            if cached is not None:
+                count_days_in(cached.time_zone)
+            return cached
         self.connectivity.mark(True)
         self.store.save_policy(reply)
+        count_days_in(reply.time_zone)  # the daily caps count the server's days
         return reply
 
     def start_review(self, queue: str, *, background_sync: bool = True) -> ReviewSession:
@@ -221,6 +225,7 @@ class Workstation(OfflineWork):
         if policy is None:
             raise ServerUnavailable("The review server cannot be reached and no policy "
                                     "is cached yet; connect once to start reviewing.")
+        count_days_in(policy.time_zone)
         engine = self.sync_engine()
         engine.watch_queue(queue)
         session = ReviewSession(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from reviewer.protocol import ExposureEntry, WellnessPolicy
 from wellness.durations import describe_duration
@@ -59,11 +59,12 @@ class ExposureBudget:
         return RevealDecision(True, None, min(policy.reveal_timeout_s, left))
 
 
-def day_key(ts: datetime) -> date:
-    """The reviewer's local calendar day of a timestamp (naive means UTC)."""
+def day_key(ts: datetime, zone: tzinfo | None = None) -> date:
+    """The calendar day of a timestamp (naive means UTC) in `zone`: the time zone the
+    server counts days in, told with the policy; None is the computer's own zone."""
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=UTC)
-    return ts.astimezone().date()
+    return ts.astimezone(zone).date()
 
 
 def seconds_on(entries: Iterable[ExposureEntry], day: date) -> float:
