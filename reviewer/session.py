@@ -37,7 +37,7 @@ from reviewer.history import HistoryRow, history_rows
 from reviewer.item_queue import ItemQueue
 from reviewer.leasing import LeaseKeeper, Progress
 from reviewer.local_errors import LocalSaveFailed, StoreError
-from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
+from reviewer.pacing import DailyItemCount, WorkTimer, break_logger, check_pace
 from reviewer.protocol import (
     Decision,
     ExposureEntry,
@@ -83,7 +83,7 @@ class ReviewSession:
         self._gate = ExposureGate(store, username, policy)
         # The break schedule: break_due(), begin_break(), break_seconds_left(),
         # end_break(); its `clock` (monotonic) may be swapped by tests.
-        self.breaks = WorkTimer(policy, clock)
+        self.breaks = WorkTimer(policy, clock, on_break_over=break_logger(store, username))
         self.reload()
 
     # --- the queue ----------------------------------------------------------------------
