@@ -32,7 +32,8 @@ class ExposureLedger:
             username=username,
             item_id=entry.item_id,
             started_at=entry.started_at,
-            duration_ms=entry.duration_ms,
+            # the reveal's cost to the daily budget: a region reveal weighs by its area
+            duration_ms=round(entry.weighted_seconds * 1000),
             synced=False,
             entry_json=entry.model_dump_json(),
         )

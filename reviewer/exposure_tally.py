@@ -69,7 +69,7 @@ class ExposureTally:
         with self._lock:
             read_now = self._roll_day()  # then the ledger's sum has this entry already
             if not read_now and day_of(entry.started_at) == self._day:
-                self._seconds += entry.duration_ms / 1000.0
+                self._seconds += entry.weighted_seconds
             if entry.item_id in self._known:
                 self._reveals[entry.item_id] += 1
             else:

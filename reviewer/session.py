@@ -5,8 +5,7 @@
 the outbox before the session moves on, so a killed process loses nothing; `decide`
 refuses to run twice at once (Anki's "transition" state), during a due break and on new
 items past today's item cap (reviewer/pacing.py, from the cached policy: both hold
-offline). Reveals go through the reviewer's `ExposureGate`; the session implements
-`reviewer.protected.ProtectedContent`.
+offline). Reveals go through the reviewer's `ExposureGate` (`ProtectedContent`).
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ class ReviewSession:
         """[G] Every item still to decide, in order (current first)."""
         return self._queue.items()
 
-    def ready_count(self) -> int:
+    def ready_count(self) -> int:  # [G] undecided items in hand
         return self._queue.ready_count()
 
     # [W] -------------------------------------------------------------------------------
@@ -153,7 +152,8 @@ class ReviewSession:
 
     # --- reveal (the ProtectedContent exposure gate) -------------------------------------
 
-    def reveal_start(self, mode: RevealMode = "hold") -> RevealDecision:
+    def reveal_start(self, mode: RevealMode = "hold", area: float | None = None
+                     ) -> RevealDecision:
         """[G] Ask to show the unprotected content; refused beyond the exposure budget,
         computed from the cached policy and the local ledger so it holds offline."""
         cached = self.current()
@@ -162,7 +162,7 @@ class ReviewSession:
                                   max_seconds=0.0)
         if self.breaks.on_break:
             return RevealDecision(allowed=False, reason="You are on a break.", max_seconds=0.0)
-        return self._gate.start(cached.item, self._timeline(cached.item.id), mode)
+        return self._gate.start(cached.item, self._timeline(cached.item.id), mode, area)
 
     def reveal_end(self) -> ExposureEntry | None:
         """[G] Re-protect; records the reveal's duration in the timeline and the ledger."""

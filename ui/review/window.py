@@ -229,6 +229,7 @@ class ReviewWindow(QMainWindow):
             "note": self.keys.add_note,
             "undo": self.keys.undo,
             "reveal_hold": self.reveal.hold,
+            "reveal_region": self.reveal.hold_region,
             "reveal_toggle": self.reveal.toggle,
             "history": self.history.focus_list,
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
