@@ -8,7 +8,7 @@ server has it, so the day's sums never depend on the network.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from uuid import UUID
 
 from sqlalchemy import func, select, update
@@ -32,7 +32,8 @@ class ExposureLedger:
             username=username,
             item_id=entry.item_id,
             started_at=entry.started_at,
-            duration_ms=entry.duration_ms,
+            # the reveal's cost to the daily budget: a region reveal weighs by its area
+            duration_ms=round(entry.weighted_seconds * 1000),
             synced=False,
             entry_json=entry.model_dump_json(),
         )
@@ -54,10 +55,16 @@ class ExposureLedger:
         with self._db.writing() as s:
             s.execute(update(LedgerRow).where(LedgerRow.entry_id.in_(keys)).values(synced=True))
 
-    def seconds_on(self, day: date, username: str) -> float:
-        """Reveal seconds of reveals that started on `day`, a local calendar day."""
-        start = datetime.combine(day, time.min).astimezone()
-        end = datetime.combine(date.fromordinal(day.toordinal() + 1), time.min).astimezone()
+    def seconds_on(self, day: date, username: str, zone: tzinfo | None = None) -> float:
+        """Reveal seconds of reveals that started on `day`, a calendar day in `zone`
+        (None: the computer's own zone)."""
+        after = date.fromordinal(day.toordinal() + 1)
+        if zone is None:
+            start = datetime.combine(day, time.min).astimezone()
+            end = datetime.combine(after, time.min).astimezone()
+        else:
+            start = datetime.combine(day, time.min, tzinfo=zone)
+            end = datetime.combine(after, time.min, tzinfo=zone)
         stmt = select(func.coalesce(func.sum(LedgerRow.duration_ms), 0)).where(
             LedgerRow.username == username,
             LedgerRow.started_at >= start,

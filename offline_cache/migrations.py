@@ -53,8 +53,24 @@ def add_verdict_outbox(c: Connection) -> None:
         "CREATE INDEX ix_verdict_outbox_user_status ON verdict_outbox (username, status)")
 
 
+def add_break_log(c: Connection) -> None:
+    """2 -> 3: the break log, where the breaks a reviewer took wait for the server
+    (issue 9: the wellness report counts breaks taken against breaks due)."""
+    c.exec_driver_sql("""
+        CREATE TABLE break_log (
+            seq INTEGER NOT NULL,
+            break_id VARCHAR(36) NOT NULL,
+            username VARCHAR(64) NOT NULL,
+            entry_json TEXT NOT NULL,
+            synced BOOLEAN NOT NULL,
+            PRIMARY KEY (seq),
+            UNIQUE (break_id)
+        )""")
+    c.exec_driver_sql("CREATE INDEX ix_break_log_user_synced ON break_log (username, synced)")
+
+
 # MIGRATIONS[n - 1] takes a store from schema n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (add_verdict_outbox,)
+MIGRATIONS: tuple[Migration, ...] = (add_verdict_outbox, add_break_log)
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 

@@ -158,3 +158,18 @@ class VerdictRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (Index("ix_verdict_outbox_user_status", "username", "status"),)
+
+
+class BreakRow(Base):
+    """A break the schedule asked for and how long the reviewer took (schema 3); `synced`
+    once the server has it (`POST /breaks`, idempotent by `break_id`)."""
+
+    __tablename__ = "break_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    break_id: Mapped[str] = mapped_column(String(36), unique=True)
+    username: Mapped[str] = mapped_column(String(64))
+    entry_json: Mapped[str] = mapped_column(Text)
+    synced: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_break_log_user_synced", "username", "synced"),)

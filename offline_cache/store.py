@@ -24,11 +24,12 @@ workstation, `StoreUpgradeFailed` if a migration fails; every write may raise
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from offline_cache.break_log import BreakLog
 from offline_cache.engine import StoreEngine
 from offline_cache.leases import Leases
 from offline_cache.ledger import ExposureLedger
@@ -43,7 +44,14 @@ from offline_cache.records import (
 )
 from offline_cache.settings import Settings
 from offline_cache.verdicts import VerdictOutbox
-from reviewer.protocol import Decision, ExposureEntry, LeaseReply, PolicyReply, QAVerdict
+from reviewer.protocol import (
+    BreakEntry,
+    Decision,
+    ExposureEntry,
+    LeaseReply,
+    PolicyReply,
+    QAVerdict,
+)
 
 __all__ = ["CachedItem", "CachedLease", "LocalStore", "OutboxEntry", "VerdictEntry"]
 
@@ -65,6 +73,7 @@ class LocalStore:
         self.outbox = DecisionOutbox(self.db)
         self.verdicts = VerdictOutbox(self.db)
         self.ledger = ExposureLedger(self.db)
+        self.breaks = BreakLog(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -189,8 +198,19 @@ class LocalStore:
     def ledger_mark_synced(self, ids: Iterable[UUID | str]) -> None:
         self.ledger.mark_synced(ids)
 
-    def ledger_seconds_on(self, day: date, username: str) -> float:
-        return self.ledger.seconds_on(day, username)
+    # --- break log ------------------------------------------------------------------
+
+    def break_add(self, entry: BreakEntry, *, username: str) -> None:
+        self.breaks.add(entry, username=username)
+
+    def breaks_unsynced(self, limit: int = 200, *, username: str) -> list[BreakEntry]:
+        return self.breaks.unsynced(limit, username=username)
+
+    def breaks_mark_synced(self, ids: Iterable[UUID | str]) -> None:
+        self.breaks.mark_synced(ids)
+
+    def ledger_seconds_on(self, day: date, username: str, zone: tzinfo | None = None) -> float:
+        return self.ledger.seconds_on(day, username, zone)
 
     def ledger_reveals_per_item(self, username: str, item_ids: Iterable[str]) -> dict[str, int]:
         return self.ledger.reveals_per_item(username, item_ids)

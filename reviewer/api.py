@@ -31,6 +31,9 @@ from reviewer.net_errors import InvalidServerAddress, ReplyTooLarge, ServerBusy
 from reviewer.protocol import (
     API_PREFIX,
     MAX_MEDIA_BYTES,
+    BreakBatch,
+    BreakEntry,
+    BreakResults,
     Decision,
     DecisionBatch,
     DecisionResults,
@@ -248,6 +251,11 @@ class ApiClient:
     def send_exposure(self, entries: Sequence[ExposureEntry]) -> ExposureResults:
         body = ExposureBatch(entries=list(entries))
         return self._call(ExposureResults, "POST", "/exposure", body=body)
+
+    def send_breaks(self, entries: Sequence[BreakEntry]) -> BreakResults:
+        """POST /breaks: the breaks taken, idempotent by break id."""
+        body = BreakBatch(entries=list(entries))
+        return self._call(BreakResults, "POST", "/breaks", body=body)
 
     def put_wellness_policy(self, scope: str, policy: WellnessPolicy) -> WellnessPolicyStored:
         """PUT /wellness/policies/{scope} (wellness role): `default`, `team:x`, `user:x`."""

@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewer",
                                      description="Trust & safety review workstation.")
     parser.add_argument("--data-dir", type=Path, help="where the local store lives")
+    parser.add_argument("--allow-insecure", action="store_true", dest="app_allow_insecure",
+                        help="let the app's login use plain http:// to another machine")
     commands = parser.add_subparsers(dest="command")
     login = commands.add_parser("login", help="log in and keep the token in the keyring")
     login.add_argument("--server", required=True, help="review server URL")
@@ -116,6 +118,7 @@ def _run_ui(workstation, *, demo: bool = False) -> int:
 
 def _open_app(args: argparse.Namespace) -> int:
     workstation = _workstation(args.data_dir)
+    workstation.allow_insecure = args.app_allow_insecure
     try:
         return _run_ui(workstation)
     finally:

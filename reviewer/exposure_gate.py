@@ -36,15 +36,24 @@ class ExposureGate:
         return ExposureBudget(self.policy, self._tally.seconds_today(),
                               self._tally.reveals(item_id)).check()
 
+    def reveals(self, item_id: str) -> int:
+        """[G] How often `item_id` has been revealed (in memory once loaded)."""
+        return self._tally.reveals(item_id)
+
     def seconds_today(self) -> float:
         """[G] Unprotected seconds already spent today."""
         return self._tally.seconds_today()
 
-    def start(self, item: Item, timeline: ItemTimeline, mode: RevealMode) -> RevealDecision:
-        """[G] Start a reveal of `item` on its timeline if the budget allows it."""
+    def start(self, item: Item, timeline: ItemTimeline, mode: RevealMode,
+              area: float | None = None) -> RevealDecision:
+        """[G] Start a reveal of `item` on its timeline if the budget allows it; `area` is
+        the share of the item a region reveal shows (it weighs the reveal's time)."""
         verdict = self.check(item.id)
         if verdict.allowed:
-            timeline.start_reveal(mode)
+            timeline.start_reveal(mode, area)
+            if area is not None and verdict.max_seconds:  # a small region lasts longer
+                verdict = RevealDecision(True, None, min(self.policy.reveal_timeout_s,
+                                                         verdict.max_seconds / area))
         return verdict
 
     def end(self, item: Item, timeline: ItemTimeline | None) -> ExposureEntry | None:
@@ -54,7 +63,8 @@ class ExposureGate:
             return None
         entry = ExposureEntry(entry_id=uuid4(), item_id=item.id, category=item.category,
                               severity=item.severity, mode=finished.mode,
-                              started_at=finished.started_at, duration_ms=finished.duration_ms)
+                              started_at=finished.started_at, duration_ms=finished.duration_ms,
+                              area=finished.area)
         self._store.ledger_add(entry, username=self._username)
         self._tally.add(entry)
         return entry

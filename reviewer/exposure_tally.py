@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from offline_cache.store import LocalStore
-from reviewer.clock import today
+from reviewer.clock import day_of, day_zone, today
 from reviewer.protocol import ExposureEntry
-from wellness.exposure import day_key
 
 
 class ExposureTally:
@@ -69,8 +68,8 @@ class ExposureTally:
         """A reveal the session has just written to the ledger."""
         with self._lock:
             read_now = self._roll_day()  # then the ledger's sum has this entry already
-            if not read_now and day_key(entry.started_at) == self._day:
-                self._seconds += entry.duration_ms / 1000.0
+            if not read_now and day_of(entry.started_at) == self._day:
+                self._seconds += entry.weighted_seconds
             if entry.item_id in self._known:
                 self._reveals[entry.item_id] += 1
             else:
@@ -82,5 +81,5 @@ class ExposureTally:
         if today == self._day:
             return False
         self._day = today
-        self._seconds = self._store.ledger_seconds_on(today, self._username)
+        self._seconds = self._store.ledger_seconds_on(today, self._username, day_zone())
         return True

@@ -13,12 +13,16 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
+from uuid import uuid4
 
 from offline_cache.store import LocalStore
-from reviewer.clock import Clock, monotonic, today
+from reviewer.clock import Clock, day_start, monotonic, today, utc_now
 from reviewer.errors import ExposureCapReached
-from reviewer.protocol import WellnessPolicy
+from reviewer.protocol import BreakEntry, WellnessPolicy
 from wellness.breaks import BreakSchedule
+
+END_TOLERANCE_S = 0.001
+"""A break this close to its end is over (the countdown shows 0:00 already)."""
 
 
 class BreakDue(ExposureCapReached):
@@ -46,7 +50,7 @@ class DailyItemCount:
         today = self._today()
         if today == self._day:
             return
-        midnight = datetime.combine(today, datetime.min.time()).astimezone()  # local, aware
+        midnight = day_start(today)  # aware, in the zone the server counts days in
         items = Counter(self._store.decisions_per_item_since(self._username, midnight))
         self._day, self._items = today, items
 
@@ -85,11 +89,15 @@ class WorkTimer:
     The clock starts when the first item is shown, stops during a break and starts
     from zero after it. `clock` is monotonic (tests may pass a manual one)."""
 
-    def __init__(self, policy: WellnessPolicy, clock: Clock = monotonic) -> None:
+    def __init__(self, policy: WellnessPolicy, clock: Clock = monotonic,
+                 on_break_over: Callable[[datetime, float], None] | None = None) -> None:
         self.schedule = BreakSchedule(policy)
         self.clock = clock
         self._since: float | None = None
         self._break_started: float | None = None
+        self._break_wall: datetime | None = None  # when the break began, for the report
+        self._on_break_over = on_break_over
+        """Called with (when the break began, seconds it lasted) as a break ends."""
 
     def touch(self) -> None:
         """Work is going on (an item is on screen): start the clock if it is not running."""
@@ -112,6 +120,7 @@ class WorkTimer:
     def begin_break(self) -> None:
         if self._break_started is None:
             self._break_started = self.clock()
+            self._break_wall = utc_now()
             self._since = None
 
     def break_seconds_left(self) -> float | None:
@@ -127,10 +136,13 @@ class WorkTimer:
         left = self.break_seconds_left()
         if left is None:
             return True
-        if left > 0:
+        if left > END_TOLERANCE_S:  # a clock's float arithmetic is not exact to the second
             return False
+        taken = self.clock() - self._break_started
         self._break_started = None
         self._since = self.clock()
+        if self._on_break_over is not None and self._break_wall is not None:
+            self._on_break_over(self._break_wall, taken)
         return True
 
 
@@ -141,3 +153,15 @@ def check_pace(breaks: WorkTimer, items_today: DailyItemCount, item_id: str) -> 
     reason = items_today.reached(item_id)
     if reason:
         raise ExposureCapReached(reason)
+
+
+def break_logger(store: LocalStore, username: str) -> Callable[[datetime, float], None]:
+    """What a session's WorkTimer calls as a break ends: the break goes to the local break
+    log, and the sync sends it (the wellness report counts breaks taken against due)."""
+
+    def log_break(began: datetime, seconds: float) -> None:
+        store.break_add(BreakEntry(break_id=uuid4(), due_at=began,
+                                   taken_seconds=min(86_400, round(seconds))),
+                        username=username)
+
+    return log_break

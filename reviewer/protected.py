@@ -27,8 +27,10 @@ class ProtectedContent(Protocol):
         """[W] The decrypted media shown for an item; `MediaRejected` says why not."""
         ...
 
-    def reveal_start(self, mode: RevealMode = "hold") -> RevealDecision:
-        """[G] Ask to show the item on screen unprotected: allowed only within budget."""
+    def reveal_start(self, mode: RevealMode = "hold", area: float | None = None
+                     ) -> RevealDecision:
+        """[G] Ask to show the item on screen unprotected: allowed only within budget;
+        `area` is the share a region reveal shows (mode "region")."""
         ...
 
     def reveal_end(self) -> ExposureEntry | None:

@@ -54,13 +54,14 @@ class ReplayContent:
             raise MediaRejected("This item is not being replayed.")
         return self._fetch(item)
 
-    def reveal_start(self, mode: RevealMode = "hold") -> RevealDecision:
+    def reveal_start(self, mode: RevealMode = "hold", area: float | None = None
+                     ) -> RevealDecision:
         with self._lock:
             item, timeline = self.item, self._timeline
         if item is None or timeline is None:
             return RevealDecision(allowed=False, reason="There is no item to reveal.",
                                   max_seconds=0.0)
-        return self.gate.start(item, timeline, mode)
+        return self.gate.start(item, timeline, mode, area)
 
     def reveal_end(self) -> ExposureEntry | None:
         with self._lock:

@@ -1,13 +1,11 @@
 """A review session: the state machine over one queue's cached items.
 
-Methods marked [G] are safe on the GUI thread: no network, at most a small SQLite
-commit or two. Methods marked [W] download, decrypt or lease and belong on a worker.
-A decision is committed to the outbox before the session moves on, so a killed
-process loses nothing; `decide` refuses to run twice at once (Anki's "transition"
-state), so a held or repeated key cannot answer twice. It also refuses decisions while
-a break is due and on new items past today's item cap (reviewer/pacing.py), from the
-cached policy and the local outbox, so both hold offline. Reveals go through the
-reviewer's `ExposureGate`; the session implements `reviewer.protected.ProtectedContent`.
+[G] methods are safe on the GUI thread (no network, at most a small SQLite commit or two);
+[W] methods download, decrypt or lease and belong on a worker. A decision is committed to
+the outbox before the session moves on, so a killed process loses nothing; `decide`
+refuses to run twice at once (Anki's "transition" state), during a due break and on new
+items past today's item cap (reviewer/pacing.py, from the cached policy: both hold
+offline). Reveals go through the reviewer's `ExposureGate` (`ProtectedContent`).
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from offline_cache.records import CachedItem, OutboxEntry
 from offline_cache.store import LocalStore
 from offline_cache.vault import MediaVault
 from reviewer.api import CLIENT_NAME, ApiClient
+from reviewer.budget import Budget, budget_of
 from reviewer.builtin_actions import (
     BUILTIN_ACTIONS,
     ESCALATE,
@@ -37,7 +36,7 @@ from reviewer.history import HistoryRow, history_rows
 from reviewer.item_queue import ItemQueue
 from reviewer.leasing import LeaseKeeper, Progress
 from reviewer.local_errors import LocalSaveFailed, StoreError
-from reviewer.pacing import DailyItemCount, WorkTimer, check_pace
+from reviewer.pacing import DailyItemCount, WorkTimer, break_logger, check_pace
 from reviewer.protocol import (
     Decision,
     ExposureEntry,
@@ -83,7 +82,7 @@ class ReviewSession:
         self._gate = ExposureGate(store, username, policy)
         # The break schedule: break_due(), begin_break(), break_seconds_left(),
         # end_break(); its `clock` (monotonic) may be swapped by tests.
-        self.breaks = WorkTimer(policy, clock)
+        self.breaks = WorkTimer(policy, clock, on_break_over=break_logger(store, username))
         self.reload()
 
     # --- the queue ----------------------------------------------------------------------
@@ -97,7 +96,7 @@ class ReviewSession:
         """[G] Every item still to decide, in order (current first)."""
         return self._queue.items()
 
-    def ready_count(self) -> int:
+    def ready_count(self) -> int:  # [G] undecided items in hand
         return self._queue.ready_count()
 
     # [W] -------------------------------------------------------------------------------
@@ -153,7 +152,8 @@ class ReviewSession:
 
     # --- reveal (the ProtectedContent exposure gate) -------------------------------------
 
-    def reveal_start(self, mode: RevealMode = "hold") -> RevealDecision:
+    def reveal_start(self, mode: RevealMode = "hold", area: float | None = None
+                     ) -> RevealDecision:
         """[G] Ask to show the unprotected content; refused beyond the exposure budget,
         computed from the cached policy and the local ledger so it holds offline."""
         cached = self.current()
@@ -162,7 +162,7 @@ class ReviewSession:
                                   max_seconds=0.0)
         if self.breaks.on_break:
             return RevealDecision(allowed=False, reason="You are on a break.", max_seconds=0.0)
-        return self._gate.start(cached.item, self._timeline(cached.item.id), mode)
+        return self._gate.start(cached.item, self._timeline(cached.item.id), mode, area)
 
     def reveal_end(self) -> ExposureEntry | None:
         """[G] Re-protect; records the reveal's duration in the timeline and the ledger."""
@@ -228,11 +228,10 @@ class ReviewSession:
         self._undo.push(Done(decision, cached, timeline))
 
     def escalate(self, note: str | None = None) -> Decision:
-        """[G] Send the current item to a senior reviewer (action `escalate`)."""
+        """[G] Send the current item to the escalation tier (action `escalate`)."""
         return self.decide(ESCALATE, note=note)
 
-    def skip(self) -> Decision:
-        """[G] Pass on the current item; the server returns it to the queue."""
+    def skip(self) -> Decision:  # [G] pass on the item: the server returns it to the queue
         return self.decide(SKIP)
 
     def undo(self) -> Decision | None:
@@ -306,6 +305,12 @@ class ReviewSession:
         An item decided earlier today (brought back by undo) never counts as new."""
         cached = self.current()
         return self._items_today.reached(cached.item.id if cached else None)
+
+    def budget(self) -> Budget:
+        """[G] What is left of today's budget (in-memory tallies only)."""
+        current = self.current()
+        return budget_of(self.policy, self._gate, self._items_today, self.breaks,
+                         current.item.id if current is not None else None)
 
     def items_today(self) -> int:
         """[G] Distinct items this reviewer decided today (local day), from the outbox."""

@@ -48,6 +48,7 @@ class SyncReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     online: bool = True
     exposure_sent: int = 0
+    breaks_sent: int = 0
     leases_renewed: int = 0
     auth_expired: bool = False
     error: str | None = None
@@ -126,7 +127,9 @@ class SyncEngine:
             errors.append(exc.message)  # keep going with leases and exposure; retry later
         renewed = self._stage(self._renew_leases, errors)
         exposure = self._stage(self._send_exposure, errors)
+        breaks = self._stage(self._send_breaks, errors)
         return SyncReport(sent=sent, rejected=rejected, exposure_sent=exposure,
+                          breaks_sent=breaks,
                           leases_renewed=renewed, error=errors[0] if errors else None,
                           **counts)
 
@@ -204,6 +207,15 @@ class SyncEngine:
                 self._lease_span[reply.lease_id] = as_utc(reply.expires_at) - now
                 renewed += 1
         return renewed
+
+    def _send_breaks(self) -> int:
+        """The breaks taken, for the wellness report (breaks taken against breaks due)."""
+        entries = self.store.breaks_unsynced(username=self.username)
+        if not entries:
+            return 0
+        self.api.send_breaks(entries)
+        self.store.breaks_mark_synced([e.break_id for e in entries])
+        return len(entries)
 
     def _send_exposure(self) -> int:
         entries = self.store.ledger_unsynced(limit=500, username=self.username)

@@ -23,6 +23,7 @@ class FinishedReveal:
     started_at: datetime
     duration_ms: int
     mode: RevealMode
+    area: float | None = None
 
 
 class ItemTimeline:
@@ -33,7 +34,7 @@ class ItemTimeline:
         self._t0: float | None = None
         self.started_at: datetime | None = None
         self.events: list[DecisionEvent] = []
-        self._reveal: tuple[float, datetime, RevealMode] | None = None
+        self._reveal: tuple[float, datetime, RevealMode, float | None] | None = None
 
     @property
     def shown(self) -> bool:
@@ -59,20 +60,20 @@ class ItemTimeline:
         self.events.append(event)
         return event
 
-    def start_reveal(self, mode: RevealMode) -> None:
+    def start_reveal(self, mode: RevealMode, area: float | None = None) -> None:
         if self._reveal is None:
             self.add("reveal_start", mode=mode)
-            self._reveal = (self._clock(), datetime.now(UTC), mode)
+            self._reveal = (self._clock(), datetime.now(UTC), mode, area)
 
     def end_reveal(self) -> FinishedReveal | None:
         """Close an open reveal; None when nothing was revealed."""
         if self._reveal is None:
             return None
-        began, wall, mode = self._reveal
+        began, wall, mode, area = self._reveal
         self._reveal = None
         duration = min(MAX_AT_MS, max(0, round((self._clock() - began) * 1000)))
         self.add("reveal_end", duration_ms=duration, mode=mode)
-        return FinishedReveal(started_at=wall, duration_ms=duration, mode=mode)
+        return FinishedReveal(started_at=wall, duration_ms=duration, mode=mode, area=area)
 
     def wire_events(self) -> list[DecisionEvent]:
         """The events as sent, trimmed to the protocol's cap (keeping `shown`)."""

@@ -15,18 +15,11 @@ import platformdirs
 from offline_cache.store import LocalStore
 from offline_cache.vault import MediaVault
 from reviewer.api import ApiClient, normalize_server_url
-from reviewer.clock import as_utc, utc_now
+from reviewer.clock import as_utc, count_days_in, utc_now
 from reviewer.connectivity import Connectivity, InFlight
 from reviewer.coordinator import CoordinatorService
 from reviewer.errors import AuthExpired, NotLoggedIn, ReviewerError, ServerUnavailable
-from reviewer.lease_release import RELEASE_TIMEOUT_S, release_leases
-from reviewer.media_cache import DEFAULT_MEDIA_CAP_BYTES
-from reviewer.offline_batch import (
-    DEFAULT_OFFLINE_ITEMS,
-    OfflineBatch,
-    offline_lease_ids,
-    take_batch_offline,
-)
+from reviewer.offline_work import OfflineWork
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -44,8 +37,6 @@ from reviewer.sync import ReportListener, SyncEngine, SyncLoop
 APP_NAME = "reviewer-workstation"
 DATA_DIR_ENV = "REVIEWER_DATA_DIR"
 SERVER_KEY, USERNAME_KEY, USER_KEY = "server_url", "username", "user"
-MEDIA_CACHE_MB_KEY = "media_cache_mb"
-"""The media cache's size cap in MB (a setting of the local store; default 500)."""
 
 
 def default_data_dir() -> Path:
@@ -54,7 +45,7 @@ def default_data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
 
 
-class Workstation:
+class Workstation(OfflineWork):
     """One reviewer's workstation over a data directory."""
 
     def __init__(self, data_dir: Path, store: LocalStore, vault: MediaVault,
@@ -66,6 +57,9 @@ class Workstation:
         self.api: ApiClient | None = None
         self.username: str | None = None
         self.user: UserPublic | None = None
+        self.allow_insecure = False
+        """`reviewer --allow-insecure`: the login dialog may use plain http:// to another
+        machine (a network the person trusts); off by default."""
         """Who is logged in, with their roles: which workspaces they may open."""
         self.inflight = InFlight()
         self.connectivity = Connectivity()
@@ -109,10 +103,12 @@ class Workstation:
         return self.api is not None and self.api.token is not None
 
     def login(self, server_url: str, username: str, password: str, *,
-              allow_insecure: bool = False) -> UserPublic:
+              allow_insecure: bool | None = None) -> UserPublic:
         """Log in (network); the token goes to the SecretStore, never to a file.
         InsecureServer for plain http:// to another machine unless `allow_insecure`."""
         server_url = normalize_server_url(server_url)
+        if allow_insecure is None:
+            allow_insecure = self.allow_insecure
         require_secure(server_url, allow_insecure=allow_insecure)
         api = ApiClient(server_url)
         try:
@@ -202,19 +198,6 @@ class Workstation:
         store, no vault), so the console it serves cannot reach content."""
         return CoordinatorService(self._require_api())
 
-    def cached_queues(self) -> list[QueuePublic]:
-        """Offline: the queues with items leased and cached on this computer (their
-        `pending` counts those items), so work can start while the server is away."""
-        if self.username is None:
-            return []
-        pending: dict[str, int] = {}
-        for lease in self.store.open_leases(None, self.username):
-            pending.setdefault(lease.queue, 0)
-        for queue in pending:
-            pending[queue] = len(self.store.undecided_items(queue, self.username))
-        return [QueuePublic(name=name, title=name, pending=count, sensitivity=0)
-                for name, count in sorted(pending.items()) if count]
-
     def _refresh_policy(self, *, fallback: bool = True) -> PolicyReply | None:
         """Fetch the policy in force and cache it; offline, the cached one (or None
         when `fallback` is False)."""
@@ -222,9 +205,13 @@ class Workstation:
             reply = self._require_api().policy()
         except ServerUnavailable:
             self.connectivity.mark(False)
-            return self.store.cached_policy() if fallback else None
+            cached = self.store.cached_policy() if fallback else None
+            if cached is not None:
+                count_days_in(cached.time_zone)
+            return cached
         self.connectivity.mark(True)
         self.store.save_policy(reply)
+        count_days_in(reply.time_zone)  # the daily caps count the server's days
         return reply
 
     def start_review(self, queue: str, *, background_sync: bool = True) -> ReviewSession:
@@ -238,6 +225,7 @@ class Workstation:
         if policy is None:
             raise ServerUnavailable("The review server cannot be reached and no policy "
                                     "is cached yet; connect once to start reviewing.")
+        count_days_in(policy.time_zone)
         engine = self.sync_engine()
         engine.watch_queue(queue)
         session = ReviewSession(
@@ -261,15 +249,6 @@ class Workstation:
         if background_sync:
             self.start_sync(on_report=service.after_sync_round)
         return service
-
-    def media_cap_bytes(self) -> int:
-        """The media cache's size cap (`media_cache_mb`, default 500 MB)."""
-        value = self.store.get_setting(MEDIA_CACHE_MB_KEY)
-        try:
-            megabytes = int(value) if value else 0
-        except ValueError:
-            megabytes = 0
-        return megabytes * 1024 * 1024 if megabytes > 0 else DEFAULT_MEDIA_CAP_BYTES
 
     def _drop_expired_leases(self, queue: str) -> None:
         """Online, items of an expired lease are back in the server's queue (maybe with
@@ -319,31 +298,6 @@ class Workstation:
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
-
-    def release_leases(self, timeout: float = RELEASE_TIMEOUT_S) -> list[str]:
-        """On quit: send the outbox, then hand the unstarted items of this reviewer's
-        leases back to the server (network; at most `timeout` seconds). Leases taken
-        offline on purpose are kept. Returns the released lease ids."""
-        if self.api is None or self.username is None or self.api.token is None:
-            return []
-        engine = self._engine
-        return release_leases(self.store, self.api, self.username,
-                              keep=self.offline_leases(), timeout=timeout,
-                              sync=engine.sync_once if engine is not None else None)
-
-    def offline_leases(self) -> set[str]:
-        """Leases the reviewer took offline on purpose (kept on quit)."""
-        return offline_lease_ids(self.store)
-
-    def take_batch_offline(self, queue: str, count: int = DEFAULT_OFFLINE_ITEMS
-                           ) -> OfflineBatch:
-        """Lease a larger batch with a longer lease for a planned outage (network); its
-        leases are kept on quit and renewed by the sync like any other."""
-        api = self._require_api()
-        engine = self.sync_engine()
-        engine.watch_queue(queue)
-        return take_batch_offline(self.store, api, self.username, queue, count,
-                                  on_lease=engine.note_lease)
 
     def close(self) -> None:
         self.stop_sync()

@@ -163,6 +163,8 @@ class ExposureRecord(Base):
     duration_ms: Mapped[int]
     received_at: Mapped[datetime | None] = mapped_column(index=True)
     """When the server accepted the entry (the other times are the client's)."""
+    area: Mapped[float | None]
+    """A region reveal's share of the item (its time weighs that much); None: all of it."""
 
 
 class PolicyRecord(Base):

@@ -43,13 +43,20 @@ def server_dirs(tmp_path: Path) -> tuple[str, Path]:
     return f"sqlite:///{tmp_path / 'server.db'}", data_dir
 
 
+def server_settings(request: pytest.FixtureRequest) -> dict:
+    """Extra `ServerSettings` from a test's `server_settings(**fields)` marker."""
+    marker = request.node.get_closest_marker("server_settings")
+    return dict(marker.kwargs) if marker else {}
+
+
 @pytest.fixture
-def live_server(server_dirs: tuple[str, Path]):
-    """A real review server on 127.0.0.1 at a free port, schema created, nothing seeded."""
+def live_server(server_dirs: tuple[str, Path], request: pytest.FixtureRequest):
+    """A real review server on 127.0.0.1 at a free port, schema created, nothing seeded
+    (settings from the test's `server_settings` marker)."""
     from server.embedded import EmbeddedServer
 
     db_url, data_dir = server_dirs
-    server = EmbeddedServer(db_url, data_dir)
+    server = EmbeddedServer(db_url, data_dir, **server_settings(request))
     server.start()
     try:
         yield server

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from reviewer.protocol import ExposureEntry, WellnessPolicy
+from wellness.durations import describe_duration
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,19 @@ class ExposureBudget:
             )
         left = self.seconds_left
         if left <= 0:
-            minutes = policy.daily_reveal_seconds_cap / 60
+            limit = describe_duration(policy.daily_reveal_seconds_cap)
             return RevealDecision(
-                False, f"You have reached today's reveal limit of {minutes:g} minutes.", 0.0
+                False, f"You have reached today's reveal limit of {limit}.", 0.0
             )
         return RevealDecision(True, None, min(policy.reveal_timeout_s, left))
 
 
-def day_key(ts: datetime) -> date:
-    """The reviewer's local calendar day of a timestamp (naive means UTC)."""
+def day_key(ts: datetime, zone: tzinfo | None = None) -> date:
+    """The calendar day of a timestamp (naive means UTC) in `zone`: the time zone the
+    server counts days in, told with the policy; None is the computer's own zone."""
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=UTC)
-    return ts.astimezone().date()
+    return ts.astimezone(zone).date()
 
 
 def seconds_on(entries: Iterable[ExposureEntry], day: date) -> float:

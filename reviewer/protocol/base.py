@@ -13,7 +13,7 @@ ROLES: tuple[Role, ...] = ("reviewer", "qa_lead", "wellness", "admin")
 ItemKind = Literal["image", "text", "video"]
 DecisionStatus = Literal["accepted", "duplicate", "late", "rejected"]
 EventType = Literal["shown", "reveal_start", "reveal_end", "undo", "decided", "note", "skipped"]
-RevealMode = Literal["hold", "toggle"]
+RevealMode = Literal["hold", "toggle", "region"]
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Title = Annotated[str, Field(min_length=1, max_length=200)]

@@ -25,6 +25,14 @@ class ExposureEntry(WireModel):
     mode: RevealMode
     started_at: datetime
     duration_ms: Annotated[int, Field(ge=0, le=86_400_000)]
+    area: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    """A region reveal showed this share of the item (a circle around the pointer); it
+    counts against the caps as `duration × area`. None: the whole item."""
+
+    @property
+    def weighted_seconds(self) -> float:
+        """What this reveal costs of the daily budget."""
+        return self.duration_ms / 1000.0 * (self.area if self.area is not None else 1.0)
 
 
 class ExposureBatch(WireModel):

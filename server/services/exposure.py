@@ -123,7 +123,7 @@ def _record_exposure(db: Database, batch: ExposureBatch, user: UserPublic) -> Ex
                     entry_id=entry_id, reviewer=user.username, item_id=entry.item_id,
                     category=item.category, severity=item.severity, mode=entry.mode,
                     started_at=entry.started_at, duration_ms=entry.duration_ms,
-                    received_at=now))
+                    area=entry.area, received_at=now))
                 known.add(entry_id)
                 accepted += 1
     return ExposureResults(accepted=accepted, duplicate=duplicate, rejected=rejected)

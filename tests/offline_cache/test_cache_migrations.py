@@ -92,11 +92,12 @@ def test_a_version_1_store_is_upgraded_in_one_transaction_and_keeps_everything(s
         event.remove(Engine, "commit", commit)
 
     with store:
-        assert store.schema_version == SCHEMA_VERSION == 2
-        assert version_on_disk(store_path) == "2"
+        assert store.schema_version == SCHEMA_VERSION == 3
+        assert version_on_disk(store_path) == "3"
         assert seen[0] == "BEGIN IMMEDIATE" and seen[-1] == "COMMIT"
         assert seen.count("BEGIN IMMEDIATE") == 1 and seen.count("COMMIT") == 1
         assert any(s.startswith("CREATE TABLE verdict_outbox") for s in seen)
+        assert any(s.startswith("CREATE TABLE break_log") for s in seen)  # 2 -> 3
         assert_work_kept(store, work)
         verdicts = [make_verdict(work["accepted"]), make_verdict(work["rejected"])]
         for v in verdicts:
@@ -104,7 +105,7 @@ def test_a_version_1_store_is_upgraded_in_one_transaction_and_keeps_everything(s
         store.verdict_record_results([(verdicts[0].verdict_id, "accepted", None)])
 
     with LocalStore(store_path) as again:
-        assert again.schema_version == 2
+        assert again.schema_version == 3
         assert_work_kept(again, work)
         assert again.verdicts_pending(username="lead") == verdicts[1:]
         assert [(e.verdict, e.status) for e in again.verdicts_recent("lead")] == [
@@ -116,24 +117,24 @@ def test_a_version_1_store_that_never_recorded_its_version_is_upgraded(store_pat
         v1.decision(decision := make_decision("a"), "demo", "spam")
 
     with LocalStore(store_path) as store:
-        assert store.schema_version == 2 and store.outbox_pending() == [decision]
-    assert version_on_disk(store_path) == "2"
+        assert store.schema_version == 3 and store.outbox_pending() == [decision]
+    assert version_on_disk(store_path) == "3"
 
 
 def test_a_store_from_a_newer_workstation_is_refused_untouched(store_path):
     with LocalStore(store_path) as store:
         store.outbox_add(decision := make_decision("a"), username="demo", queue="spam")
     with sqlite3.connect(store_path) as db:
-        db.execute("UPDATE settings SET value = '3' WHERE key = 'schema_version'")
+        db.execute("UPDATE settings SET value = '4' WHERE key = 'schema_version'")
 
     with pytest.raises(StoreTooNew) as refused:
         LocalStore(store_path)
 
     message = str(refused.value)
-    assert "newer Reviewer Workstation (schema 3)" in message
-    assert "this version understands schema 2" in message
-    assert (refused.value.found, refused.value.supported) == (3, 2)
-    assert version_on_disk(store_path) == "3"
+    assert "newer Reviewer Workstation (schema 4)" in message
+    assert "this version understands schema 3" in message
+    assert (refused.value.found, refused.value.supported) == (4, 3)
+    assert version_on_disk(store_path) == "4"
     with sqlite3.connect(store_path) as db:
         assert db.execute("SELECT decision_id FROM outbox").fetchall() == [
             (str(decision.decision_id),)]
@@ -162,17 +163,17 @@ def test_a_migration_that_fails_midway_leaves_the_store_as_it_was(store_path, mo
         assert db.execute("SELECT count(*) FROM exposure_ledger").fetchone() == (3,)
     monkeypatch.undo()
     with LocalStore(store_path) as fixed:  # the next release's working migration
-        assert fixed.schema_version == 2
+        assert fixed.schema_version == 3
         assert_work_kept(fixed, work)
 
 
 def test_a_new_store_records_the_current_version_and_keeps_it_to_itself(store_path):
     with LocalStore(store_path) as store:
-        assert store.schema_version == 2 and store.get_setting("schema_version") == "2"
+        assert store.schema_version == 3 and store.get_setting("schema_version") == "3"
         with pytest.raises(ValueError):
             store.set_setting("schema_version", "9")
     with LocalStore(store_path) as again:
-        assert again.schema_version == 2
+        assert again.schema_version == 3
 
 
 def test_an_unreadable_version_is_refused(store_path):

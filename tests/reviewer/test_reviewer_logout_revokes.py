@@ -43,3 +43,11 @@ def test_plain_http_to_another_machine_is_refused(workstation, url):
                                  "http://[::1]:8080", "https://reviews.example.com"])
 def test_loopback_and_https_are_allowed(url):
     require_secure(url)
+
+
+def test_the_app_can_be_told_to_allow_plain_http():
+    """`reviewer --allow-insecure` reaches the Workstation the login dialog uses."""
+    from reviewer.cli import build_parser
+
+    assert build_parser().parse_args(["--allow-insecure"]).app_allow_insecure is True
+    assert build_parser().parse_args([]).app_allow_insecure is False

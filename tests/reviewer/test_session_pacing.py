@@ -101,6 +101,11 @@ def test_break_is_due_after_the_interval_and_decisions_wait_for_its_end(
     clock.advance(30)
     assert session.breaks.end_break() is True
     assert not session.breaks.break_due() and session.breaks.worked_seconds() == 0
+    taken = demo_ws.store.breaks_unsynced(username="demo")  # logged for the wellness report
+    assert [round(b.taken_seconds) for b in taken] == [60]
+    assert demo_ws.sync_engine().sync_once().breaks_sent == 1
+    assert demo_ws.sync_engine().sync_once().breaks_sent == 0  # sent once
+    assert demo_ws.store.breaks_unsynced(username="demo") == []
     decide_next(session)  # work goes on, and the clock counts from zero again
     clock.advance(61)
     assert session.breaks.break_due()

@@ -100,7 +100,10 @@ def backend_harness(request: pytest.FixtureRequest, server_dirs: tuple[str, Path
     if request.param == "postgres":
         db_url = _new_pg_database(request.getfixturevalue("postgres_cluster"))
     marker = request.node.get_closest_marker("lease_ttl")
-    server = EmbeddedServer(db_url, data_dir, lease_ttl=marker.args[0] if marker else 1.5)
+    extra = request.node.get_closest_marker("server_settings")
+    settings = {"lease_ttl": marker.args[0] if marker else 1.5,
+                **(extra.kwargs if extra else {})}
+    server = EmbeddedServer(db_url, data_dir, **settings)
     server.start()
     h = Harness(server)
     try:

@@ -18,6 +18,7 @@ LEASES_PER_REVIEWER = 25  # 4 reviewers x 25 leases x 10 items = 1,000 leased it
 
 
 @pytest.mark.lease_ttl(600)  # no lease may run out mid-test on a loaded machine
+@pytest.mark.server_settings(max_held_items=1000)  # each reviewer holds 250 undecided
 def test_gold_reaches_reviewers_at_the_rate_and_never_twice(backend_harness: Harness) -> None:
     h = backend_harness
     items = h.queue("q", 1030)

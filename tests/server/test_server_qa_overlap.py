@@ -47,6 +47,7 @@ def test_a_released_overlap_slot_goes_to_another_reviewer(backend_harness: Harne
     assert [i["id"] for i in fourth["items"]] == [items[0]]
 
 
+@pytest.mark.server_settings(max_held_items=2000)  # r1 holds its 1,000 undecided
 def test_the_overlap_share_follows_the_rate(harness: Harness) -> None:
     h = harness
     h.queue("q", 1000)

@@ -50,7 +50,7 @@ def test_daily_cap_reached_refuses(spent: float):
     decision = ExposureBudget(WellnessPolicy(), seconds_today=spent, reveals_for_item=0).check()
 
     assert not decision.allowed and decision.max_seconds == 0
-    assert decision.reason == "You have reached today's reveal limit of 15 minutes."
+    assert decision.reason == "You have reached today's reveal limit of 15 min."
 
 
 def test_per_item_cap_refuses_the_sixth_reveal():

@@ -9,11 +9,21 @@ here: pixmaps arrive ready from the Preparer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPixmap
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from wellness.protect import mask_text
@@ -26,6 +36,8 @@ MASKED = QColor("#4a5057")
 BADGE_PROTECTED = QColor("#3c6e47")
 BADGE_REVEALED = QColor("#b3401e")
 BROKEN_HINT = "E escalate · S skip"
+REGION_SHARE_OF_EDGE = 0.12  # a region reveal's radius, of the image's short edge
+REGION_MIN_RADIUS = 40
 
 
 @dataclass
@@ -54,6 +66,8 @@ class ItemView(QWidget):
         self.paint_hooks: list[Callable[[], None]] = []
         self._shown = Shown()
         self._revealed = False
+        self._region: int | None = None
+        self.setMouseTracking(True)  # a region reveal follows the pointer
         self._masked_cache: tuple[str, str] = ("", "")
 
     # --- what to show ------------------------------------------------------------------
@@ -83,11 +97,36 @@ class ItemView(QWidget):
     def show_broken(self, reason: str) -> None:
         self._set(Shown(kind="broken", message=reason))
 
-    def set_revealed(self, revealed: bool, pixmap: QPixmap | None = None) -> None:
-        """Reveal (with the unprotected pixmap for images) or re-protect at once."""
+    def set_revealed(self, revealed: bool, pixmap: QPixmap | None = None, *,
+                     region: int | None = None) -> None:
+        """Reveal (with the unprotected pixmap for images) or re-protect at once; with
+        `region` (a radius in logical pixels) only a circle around the pointer."""
         self._revealed = revealed
         self._shown.revealed = pixmap if revealed else None
+        self._region = region if revealed else None
         self.update()
+
+    def region_radius(self) -> int:
+        """The radius of a region reveal: a small share of the image, never a pinhole."""
+        rect = self.image_rect()
+        short = min(rect.width(), rect.height()) if rect is not None else 0
+        return max(REGION_MIN_RADIUS, round(short * REGION_SHARE_OF_EDGE))
+
+    def region_share(self, radius: int) -> float:
+        """The share of the image a circle of `radius` shows (what its reveal weighs)."""
+        rect = self.image_rect()
+        if rect is None or rect.isEmpty():
+            return 1.0
+        return min(1.0, math.pi * radius * radius / (rect.width() * rect.height()))
+
+    @property
+    def region(self) -> int | None:
+        return self._region
+
+    def pointer(self) -> QPoint:
+        """Where the pointer is over the view (its centre when it is elsewhere)."""
+        spot = self.mapFromGlobal(QCursor.pos())
+        return spot if self.rect().contains(spot) else self.rect().center()
 
     @property
     def kind(self) -> str:
@@ -117,6 +156,7 @@ class ItemView(QWidget):
     def _set(self, shown: Shown) -> None:
         self._shown = shown
         self._revealed = False
+        self._region = None
         self.update()
 
     def _masked(self, text: str) -> str:
@@ -149,20 +189,53 @@ class ItemView(QWidget):
         for hook in self.paint_hooks:
             hook()
 
-    def _paint_image(self, painter: QPainter, area: QRect) -> None:
-        pixmap = self.displayed_pixmap()
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._region is not None:
+            self.update()
+        super().mouseMoveEvent(event)
+
+    def image_rect(self) -> QRect | None:
+        """Where the image is painted now (logical pixels), None without an image."""
+        pixmap = self._shown.protected if self._shown.kind == "image" else None
         if pixmap is None or pixmap.isNull():
-            return
-        # The pixmap is in device pixels (see target_size): its logical size is smaller.
+            return None
+        return self._fit(pixmap, self.content_area())
+
+    def _fit(self, pixmap: QPixmap, area: QRect) -> QRect:
+        """Centred in `area`, one to one: the pixmap is in device pixels (see target_size),
+        its logical size is smaller. A resize that made the view smaller than the prepared
+        image scales what we have (still protected unless revealing) until the new size is
+        ready."""
         ratio = self.devicePixelRatioF()
         size = QSize(round(pixmap.width() / ratio), round(pixmap.height() / ratio))
         if size.width() > area.width() or size.height() > area.height():
-            # A resize made the view smaller than the prepared image: scale what we have
-            # (still the protected one unless revealing) until the new size is ready.
             size = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = area.x() + (area.width() - size.width()) // 2
         y = area.y() + (area.height() - size.height()) // 2
-        painter.drawPixmap(QRect(x, y, size.width(), size.height()), pixmap)
+        return QRect(x, y, size.width(), size.height())
+
+    def _paint_image(self, painter: QPainter, area: QRect) -> None:
+        if self._region is not None and self._shown.protected is not None:
+            self._paint_region(painter, area)
+            return
+        pixmap = self.displayed_pixmap()
+        if pixmap is None or pixmap.isNull():
+            return
+        painter.drawPixmap(self._fit(pixmap, area), pixmap)
+
+    def _paint_region(self, painter: QPainter, area: QRect) -> None:
+        """The protected image, and the original only inside a circle at the pointer."""
+        protected, revealed = self._shown.protected, self._shown.revealed
+        target = self._fit(protected, area)
+        painter.drawPixmap(target, protected)
+        if revealed is None or self._region is None:
+            return
+        circle = QPainterPath()
+        circle.addEllipse(QPointF(self.pointer()), self._region, self._region)
+        painter.save()
+        painter.setClipPath(circle.intersected(_rect_path(target)))
+        painter.drawPixmap(target, revealed)
+        painter.restore()
 
     def _paint_text(self, painter: QPainter, area: QRect) -> None:
         painter.fillRect(area, CARD)
@@ -209,3 +282,9 @@ class ItemView(QWidget):
         painter.fillRect(badge, colour)
         painter.setPen(TEXT)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+
+
+def _rect_path(rect: QRect) -> QPainterPath:
+    path = QPainterPath()
+    path.addRect(QRectF(rect))
+    return path

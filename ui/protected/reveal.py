@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from ui.protected.preparer import PreparedView
 
 
+HELD_MODES = ("hold", "region")
+
+
 class RevealController(QObject):
     """Owns the reveal state of the item view. `refused(reason)` when not allowed."""
 
@@ -60,8 +63,13 @@ class RevealController(QObject):
             pixmap = prepared.revealed_pix() if prepared else None
             if pixmap is None:
                 return
+        elif mode == "region":
+            return  # a circle of text reveals nothing readable: hold Space instead
+        radius = self._view.region_radius() if mode == "region" else None
+        area = self._view.region_share(radius) if radius is not None else None
         try:
-            decision = self._content.reveal_start(mode)
+            decision = self._content.reveal_start(mode, area) if area else \
+                self._content.reveal_start(mode)
         except ReviewerError as exc:
             self.refused.emit(exc.message)
             return
@@ -73,8 +81,17 @@ class RevealController(QObject):
         if decision.max_seconds:
             seconds = min(seconds, decision.max_seconds)
         self._timer.start(max(100, int(seconds * 1000)))
-        self._view.set_revealed(True, pixmap)
+        self._view.set_revealed(True, pixmap, region=radius)
         self.changed.emit(True)
+
+    def hold_region(self) -> None:
+        """Shift+Space held: reveal only a circle around the pointer (images), counted
+        against the caps by its share of the item; ends like a held reveal."""
+        press = self._keys.current if self._keys is not None else None
+        if press is not None and press.repeat:
+            return
+        self._hold_key = press.key if press is not None else None
+        self.start("region")
 
     def hold(self) -> None:
         """The hold key: reveal until it is really released. Its auto-repeats (flagged or
@@ -87,12 +104,18 @@ class RevealController(QObject):
 
     def hold_key_released(self) -> None:
         """A release of the hold key with no keyboard behind it (a synthetic event)."""
-        if self.mode == "hold" and self._hold_key is None:
+        if self.mode in HELD_MODES and self._hold_key is None:
             self.end("release")
 
     def _key_released(self, key: int) -> None:
-        if self.mode == "hold" and key == self._hold_key:
+        if self.mode in HELD_MODES and key == self._hold_key:
             self.end("release")
+
+    def seconds_left(self) -> float | None:
+        """Seconds until a running reveal ends by itself; None when not revealing."""
+        if not self.active or not self._timer.isActive():
+            return None
+        return max(0, self._timer.remainingTime()) / 1000.0
 
     def toggle(self) -> None:
         """Reveal for the timeout, or end it; a held key toggles once."""

@@ -70,6 +70,10 @@ class ContextPanel(QFrame):
         self.description.setObjectName("description")
         self.description.setWordWrap(True)
         layout.addWidget(self.description)
+        self.budget = QLabel("")
+        self.budget.setObjectName("budget")
+        self.budget.setWordWrap(True)
+        layout.addWidget(self.budget)
         self.note = QLabel("")
         self.note.setObjectName("pendingNote")
         self.note.setWordWrap(True)
@@ -122,6 +126,10 @@ class ContextPanel(QFrame):
         self.fields["item"].setText(item.id)
         description = next((context[k] for k in DESCRIPTION_KEYS if context.get(k)), "")
         self.description.setText(description[:400])
+
+    def show_budget(self, text: str) -> None:
+        """What is left of today's exposure budget, and a running reveal's countdown."""
+        self.budget.setText(text)
 
     def show_note(self, note: str | None) -> None:
         self.note.setText(f"Note for the next decision: {note}" if note else "")

@@ -68,7 +68,8 @@ class ReviewWorkspace:
 
     def switch_queue(self) -> None:
         """Ctrl+O or the end of a queue: back to the queue picker. The outbox keeps every
-        decision; the window's close ends its reveal and its decoder."""
+        decision (and sends it); the unstarted items of the old queue's lease go back to
+        the server for others; the window's close ends its reveal and its decoder."""
         if self.window is None:
             return
         self._switching_queue = True
@@ -78,7 +79,11 @@ class ReviewWorkspace:
         if self._switching_queue:
             self._switching_queue = False
             self.window = None
-            self.show_picker()
+            flow = self.flow
+            Op(flow.workstation.release_leases).success(lambda _ids: self.show_picker()
+                                                        ).failure(lambda _e: self.show_picker()
+                                                                  ).run_on(flow.workers.network,
+                                                                           flow.workers)
             return
         self.flow.workspace_closed(self)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -95,11 +96,12 @@ class QueuePicker(QDialog):
         row = self.list.currentItem()
         keep = row.data(QUEUE_ROLE) if row is not None else None
         self.list.clear()
+        queues = sorted(queues, key=lambda q: q.pending == 0)  # the ones with work first
         for queue in queues:
-            row = QListWidgetItem(
-                f"{queue.title}   ·   {queue.pending} pending   ·   sensitivity {queue.sensitivity}"
-            )
+            row = QListWidgetItem(queue_row_text(queue))
             row.setData(QUEUE_ROLE, queue.name)
+            if queue.pending == 0:
+                row.setForeground(QColor(EMPTY_QUEUE_COLOUR))
             self.list.addItem(row)
         if queues:
             names = [q.name for q in queues]
@@ -167,3 +169,12 @@ class QueuePicker(QDialog):
             return
         self.chosen = row.data(QUEUE_ROLE)
         self.accept()
+
+
+EMPTY_QUEUE_COLOUR = "#9aa0a6"
+
+
+def queue_row_text(queue: Any) -> str:
+    """"Spam · 12 pending · sensitivity 1", or "Spam · no items right now · …"."""
+    work = f"{queue.pending} pending" if queue.pending else "no items right now"
+    return f"{queue.title}   ·   {work}   ·   sensitivity {queue.sensitivity}"

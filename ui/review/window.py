@@ -39,6 +39,7 @@ from ui.shortcut_settings import ShortcutSettings
 from ui.shortcuts import Command, CommandTable, build_table
 from ui.sync_bridge import SyncBridge
 from ui.workers import Op, Workers
+from wellness.durations import describe_duration
 
 if TYPE_CHECKING:
     from reviewer.session import ReviewSession
@@ -84,6 +85,7 @@ class ReviewWindow(QMainWindow):
         self.physical_keys = PhysicalKeys(self)
         self.reveal = RevealController(session, self.view, self.physical_keys)
         self.reveal.refused.connect(say)
+        self.reveal.changed.connect(lambda _on: self.show_budget())
         self.pauses = PauseController(session, parts.pages, parts.review_page, parts.pause,
                                       self.reveal)
         self.sync = SyncBridge(sync_loop, self)
@@ -152,6 +154,13 @@ class ReviewWindow(QMainWindow):
     def _tick(self) -> None:
         self.refresh_status()
         self.presenter.check_break()
+        self.show_budget()
+
+    def show_budget(self) -> None:
+        """The budget beside the item (in-memory tallies: fine on the GUI thread)."""
+        left = self.reveal.seconds_left()
+        countdown = f"Revealed: protected again in {describe_duration(left)}\n" if left else ""
+        self.context.show_budget(countdown + "Left: " + self.session.budget().describe())
 
     def refresh_status(self) -> None:
         self.feed.refresh_status()
@@ -220,6 +229,7 @@ class ReviewWindow(QMainWindow):
             "note": self.keys.add_note,
             "undo": self.keys.undo,
             "reveal_hold": self.reveal.hold,
+            "reveal_region": self.reveal.hold_region,
             "reveal_toggle": self.reveal.toggle,
             "history": self.history.focus_list,
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
