@@ -148,6 +148,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('exposure', schema=None) as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('area', sa.Double(), nullable=True))
         batch_op.create_index(batch_op.f('ix_exposure_received_at'), ['received_at'], unique=False)
         batch_op.create_index('ix_exposure_started_reviewer', ['started_at', 'reviewer'], unique=False, postgresql_include=['item_id', 'duration_ms', 'category', 'severity'])
 
@@ -203,6 +204,7 @@ def downgrade() -> None:
     with op.batch_alter_table('exposure', schema=None) as batch_op:
         batch_op.drop_index('ix_exposure_started_reviewer', postgresql_include=['item_id', 'duration_ms', 'category', 'severity'])
         batch_op.drop_index(batch_op.f('ix_exposure_received_at'))
+        batch_op.drop_column('area')
         batch_op.drop_column('received_at')
 
     with op.batch_alter_table('decisions', schema=None) as batch_op:
