@@ -20,6 +20,7 @@ from reviewer.connectivity import Connectivity, InFlight
 from reviewer.coordinator import CoordinatorService
 from reviewer.errors import AuthExpired, NotLoggedIn, ReviewerError, ServerUnavailable
 from reviewer.offline_work import OfflineWork
+from reviewer.preferences import load_preferences, with_preferences
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -230,7 +231,9 @@ class Workstation(OfflineWork):
         engine.watch_queue(queue)
         session = ReviewSession(
             queue=queue, username=self.username, store=self.store, vault=self.vault,
-            api=self.api, taxonomy=self._taxonomy(queue, policy), policy=policy.wellness,
+            api=self.api, taxonomy=self._taxonomy(queue, policy),
+            policy=with_preferences(policy.wellness, load_preferences(self.store, self.username)),
+            base_policy=policy.wellness,
             inflight=self.inflight, connectivity=self.connectivity,
             on_decided=self.poke_sync, on_lease=engine.note_lease)
         session.leases.media_cap_bytes = self.media_cap_bytes()
