@@ -29,7 +29,7 @@ from reviewer.builtin_actions import (
 )
 from reviewer.clock import Clock, monotonic, utc_now
 from reviewer.connectivity import Connectivity, InFlight
-from reviewer.decision_changes import counting_entry, replace_decision, withdraw_unsent
+from reviewer.decision_changes import counting_entry, replace_decision, take_back
 from reviewer.errors import MediaRejected, NothingToDecide
 from reviewer.exposure_gate import ExposureGate
 from reviewer.history import HistoryRow, history_rows
@@ -240,16 +240,15 @@ class ReviewSession:
             current = self.current()
             if current is not None:
                 self._end_reveal(current)
-            old = done.decision
-            withdrawn = withdraw_unsent(self.store, self._inflight, old.decision_id,
-                                        item_state=done.cached.state,
-                                        item_error=done.cached.error)
+            old, item_id = done.decision, done.decision.item_id
+            try:
+                withdrawn = take_back(self.store, self._inflight, old, done.cached)
+            except StoreError as exc:  # a full disk: nothing changed, the undo can be redone
+                self._undo.push(done)
+                raise LocalSaveFailed(str(exc)) from exc
             previous = old.supersedes if withdrawn else old.decision_id
-            item_id = old.item_id
             if withdrawn:
                 self._items_today.withdraw(item_id)
-            else:
-                self.store.set_item_state(item_id, done.cached.state, done.cached.error)
             done.timeline.add("undo")
             self._undo.will_supersede(item_id, previous)
             with self._lock:
@@ -277,8 +276,11 @@ class ReviewSession:
         else a new decision that supersedes it (both stay on record)."""
         entry = counting_entry(self.store, self.username, decision_id)
         wanted = entry.decision.decision_id
-        decision, withdrawn = replace_decision(self.store, self._inflight, self.username,
-                                               entry, action, self._check)
+        try:
+            decision, withdrawn = replace_decision(self.store, self._inflight, self.username,
+                                                   entry, action, self._check)
+        except StoreError as exc:  # a full disk: the old decision stands, say so
+            raise LocalSaveFailed(str(exc)) from exc
         if withdrawn:
             self._items_today.withdraw(entry.decision.item_id)
         self._items_today.add(entry.decision.item_id)
@@ -288,8 +290,7 @@ class ReviewSession:
         return decision
 
     def rejected(self) -> list[OutboxEntry]:
-        """Decisions the server rejected (with status and reason), newest first: kept so
-        the reviewer can see them, never silently dropped."""
+        """Decisions the server rejected, with its reason, newest first: never dropped."""
         return self.store.recent_decisions(self.username, limit=1000, status="rejected")
 
     # --- pacing: the daily item cap and breaks (reviewer/pacing.py) -------------------
