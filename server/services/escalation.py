@@ -50,9 +50,8 @@ def summarise_timeline(events: list[dict[str, object]]) -> str:
 
 
 def _context(first: Item, record: DecisionRecord) -> dict[str, str]:
-    context = {k: v for k, v in first.context.items()}
     labels = ", ".join(record.labels)
-    context.update({
+    ours = {
         "escalated_from": first.id,
         "escalated_by": record.reviewer,
         "first_decision": f"{record.action} ({labels})" if labels else record.action,
@@ -60,8 +59,10 @@ def _context(first: Item, record: DecisionRecord) -> dict[str, str]:
         "first_decided_at": record.decided_at.isoformat(),
         "escalation_note": (record.note or "—")[:CONTEXT_LIMIT],
         "first_timeline": summarise_timeline(record.events),
-    })
-    return dict(list(context.items())[-32:])  # the wire allows 32 keys; ours come last
+    }
+    theirs = [(k, v) for k, v in first.context.items() if k not in ours]
+    # The wire allows 32 keys: ours are kept, the first item's oldest ones give way.
+    return dict(theirs[max(0, len(theirs) + len(ours) - 32):]) | ours
 
 
 def withdraw_superseded(session: Session, record: DecisionRecord) -> None:

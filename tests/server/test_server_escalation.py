@@ -158,3 +158,18 @@ def test_an_undone_escalation_is_withdrawn_from_the_tier(backend_harness: Harnes
         copy = session.get(Item, f"esc-{first['decision_id']}")
         assert copy is not None and copy.state == WITHDRAWN
         assert outcome_item(session, original) == original
+
+
+def test_a_full_context_gives_way_to_the_escalation_keys(backend_harness: Harness) -> None:
+    h = backend_harness
+    original = _tier(h)
+    with h.db.writer() as session:
+        item = session.get(Item, original)
+        assert item is not None
+        item.context = {f"k{n:02d}": "v" for n in range(31)} | {"escalated_by": "forged"}
+    _escalate(h, h.user("alice"))
+    [copy] = h.lease(h.user("sam", *SENIOR), "tier")["items"]
+    assert len(copy["context"]) == 32
+    assert copy["context"]["escalated_by"] == "alice"
+    assert copy["context"]["escalated_from"] == original
+    assert "k00" not in copy["context"] and "k30" in copy["context"]
