@@ -216,7 +216,9 @@ def _seed_queue(db: Database, store: MediaStore, plan: QueuePlan, scale: Scale,
                 summary.items_created += 1
 
 
-ESCALATION_QUEUE = "escalations"
+ESCALATION_QUEUE = "senior-review"
+"""Named to sort after the first demo queue: the queue picker opens on its first row, and
+a plain reviewer cannot lease this one."""
 ESCALATION_TAXONOMY = taxonomy(
     [("approve", "Approve"), ("remove", "Remove"), ("age_restrict", "Age-restrict"),
      ("limit_reach", "Limit reach")],
@@ -225,7 +227,7 @@ ESCALATION_TAXONOMY = taxonomy(
 
 
 def _seed_escalation_tier(db: Database, summary: SeedSummary) -> None:
-    """The second tier: every demo queue escalates to `escalations` (seniors lease it),
+    """The second tier: every demo queue escalates to `senior-review` (seniors lease it),
     unless an admin already routed it elsewhere."""
     with db.writer() as session:
         ensure_queue(session, ESCALATION_QUEUE, title="Escalations (senior review)",

@@ -60,7 +60,7 @@ def test_cli_sets_up_and_serves(server_dirs: tuple[str, Path]) -> None:
         queues = httpx.get(f"{base}/api/v1/queues",
                            headers={"Authorization": f"Bearer {token}"}).json()
         assert {q["name"] for q in queues["data"]} == {"violent-imagery", "hate-speech", "spam",
-                                                       "escalations"}
+                                                       "senior-review"}
     finally:
         server.terminate()
         server.wait(timeout=10)
