@@ -101,11 +101,8 @@ class Item(Base):
     A gold item's `state` is `gold`: it has left the ordinary queue."""
     overlap_k: Mapped[int | None]
     """For an overlap item: how many distinct reviewers decide it before it is done."""
-    escalated_from: Mapped[str | None] = mapped_column(String(64), index=True)
-    """For an item of an escalation queue: the item whose `escalate` decision put it there
-    (`server.services.escalation`); its decision here is that item's outcome."""
-    escalation_decision: Mapped[str | None] = mapped_column(String(36))
-    """The `escalate` decision (on `escalated_from`) that made this item."""
+    escalated_from: Mapped[str | None] = mapped_column(String(64), index=True)  # see
+    escalation_decision: Mapped[str | None] = mapped_column(String(36))  # services.escalation
 
 
 class Lease(Base):
