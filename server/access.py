@@ -20,7 +20,7 @@ from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reviewer.protocol import Role
+from reviewer.protocol import Role, UserPublic
 from server.deps import CurrentUser, DbDep, SettingsDep
 from server.errors import ApiError
 from server.models import DecisionRecord, Item, Lease, QueueTeam, utcnow
@@ -37,6 +37,13 @@ def queue_teams(session: Session, queue: str) -> set[str]:
 def may_lease(session: Session, queue: str, teams: list[str]) -> bool:
     allowed = queue_teams(session, queue)
     return not allowed or bool(allowed & set(teams))
+
+
+def may_review(session: Session, queue: str, user: UserPublic) -> bool:
+    """May `user` lease from `queue` (its teams, and the escalation tier's roles)?"""
+    if not may_lease(session, queue, user.teams):
+        return False
+    return not is_escalation_queue(session, queue) or bool(set(user.roles) & set(TIER_ROLES))
 
 
 def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
