@@ -215,6 +215,10 @@ class Workstation(OfflineWork):
         count_days_in(reply.time_zone)  # the daily caps count the server's days
         return reply
 
+    def policy_now(self) -> PolicyReply | None:
+        """[W] The policy in force from the server (cached too); None when offline."""
+        return self._refresh_policy(fallback=False)
+
     def start_review(self, queue: str, *, background_sync: bool = True) -> ReviewSession:
         """A ReviewSession on `queue` (network for the policy; cached when offline).
         Starts the background sync unless `background_sync` is False."""

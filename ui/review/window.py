@@ -34,6 +34,7 @@ from ui.review.first_run import FirstRunOverlay
 from ui.review.layout import ReviewLayout, build_review_layout
 from ui.review.pauses import PauseController
 from ui.review.personal_settings import change_preferences, change_shortcuts
+from ui.review.policy_refresh import PolicyRefresh
 from ui.review.presenter import END_OF_QUEUE, ItemPresenter, ReviewState
 from ui.shortcuts import Command, build_table
 from ui.sync_bridge import SyncBridge
@@ -88,6 +89,9 @@ class ReviewWindow(QMainWindow):
         self.pauses = PauseController(session, parts.pages, parts.review_page, parts.pause,
                                       self.reveal)
         self.sync = SyncBridge(sync_loop, self)
+        self.policy = PolicyRefresh(self.workstation, session, self.workers, self)
+        self.sync.report.connect(self.policy.sync_reported)
+        self.policy.changed.connect(self._policy_changed)
         self.relogin = Relogin(self.workstation, self.workers, self)
         self.presenter = ItemPresenter(session, self.view, self.context, self.preparer,
                                        self.reveal, self.pauses, say, lambda: self.feed.filling)
@@ -141,6 +145,7 @@ class ReviewWindow(QMainWindow):
         self.reveal.end("close")
         self.physical_keys.stop()
         self._clock.stop()
+        self.policy.stop()
         self.pauses.stop()
         app = QApplication.instance()
         if app is not None:
@@ -149,6 +154,12 @@ class ReviewWindow(QMainWindow):
         self.preparer.close()
         super().closeEvent(event)
         self.closed.emit()
+
+    def _policy_changed(self) -> None:
+        """A coordinator changed the policy: protect with it from now on."""
+        self.preparer.forget()
+        self.presenter.show_current()
+        self.status.say("Your wellness policy was updated.")
 
     def _tick(self) -> None:
         self.refresh_status()
