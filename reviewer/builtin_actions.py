@@ -8,11 +8,14 @@ judges nothing (so it carries no labels).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from offline_cache.records import ItemState
+from reviewer.errors import InvalidAction
 from reviewer.protocol import BUILTIN_ACTIONS, ESCALATE, SKIP, Taxonomy, TaxonomyEntry
 
 __all__ = ["BUILTIN_ACTIONS", "ESCALATE", "SKIP", "UNBLIND_ACTIONS", "carries_labels",
-           "item_state_after", "with_builtin_actions"]
+           "check_decision", "item_state_after", "with_builtin_actions"]
 
 UNBLIND_ACTIONS: tuple[str, ...] = BUILTIN_ACTIONS
 """Decisions possible on an item whose content cannot be shown: neither judges it."""
@@ -35,3 +38,13 @@ def carries_labels(action: str) -> bool:
 def item_state_after(action: str) -> ItemState:
     """The cached item's state once `action` is recorded: a skip hands it back."""
     return "skipped" if action == SKIP else "decided"
+
+
+def check_decision(taxonomy: Taxonomy, action: str, labels: Sequence[str]) -> None:
+    """InvalidAction unless `action` is the queue's or built in and every label is its."""
+    if action not in {a.id for a in taxonomy.actions} | set(BUILTIN_ACTIONS):
+        raise InvalidAction(f"“{action}” is not an action of this queue.")
+    known_labels = {label.id for label in taxonomy.labels}
+    unknown = [label for label in labels if label not in known_labels]
+    if unknown:
+        raise InvalidAction(f"“{unknown[0]}” is not a label of this queue.")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from offline_cache.records import ItemState, OutboxEntry
+from offline_cache.records import CachedItem, ItemState, OutboxEntry
 from offline_cache.store import LocalStore
 from reviewer.api import CLIENT_NAME
 from reviewer.builtin_actions import item_state_after
@@ -60,6 +60,17 @@ def withdraw_unsent(store: LocalStore, inflight: InFlight, decision_id: UUID, *,
             return False
         return bool(store.outbox_withdraw(decision_id, item_state=item_state,
                                           item_error=item_error))
+
+
+def take_back(store: LocalStore, inflight: InFlight, old: Decision, cached: CachedItem) -> bool:
+    """Undo `old`: withdrawn if unsent (its item gets `cached`'s state back in the same
+    transaction), else its item only gets that state back and the next decision on it
+    supersedes it. Returns whether it was withdrawn."""
+    withdrawn = withdraw_unsent(store, inflight, old.decision_id, item_state=cached.state,
+                                item_error=cached.error)
+    if not withdrawn:
+        store.set_item_state(old.item_id, cached.state, cached.error)
+    return withdrawn
 
 
 def replacement(old: Decision, action: str, supersedes: UUID | None) -> Decision:

@@ -21,16 +21,16 @@ from offline_cache.vault import MediaVault
 from reviewer.api import CLIENT_NAME, ApiClient
 from reviewer.budget import Budget, budget_of
 from reviewer.builtin_actions import (
-    BUILTIN_ACTIONS,
     ESCALATE,
     SKIP,
+    check_decision,
     item_state_after,
     with_builtin_actions,
 )
 from reviewer.clock import Clock, monotonic, utc_now
 from reviewer.connectivity import Connectivity, InFlight
-from reviewer.decision_changes import counting_entry, replace_decision, withdraw_unsent
-from reviewer.errors import InvalidAction, MediaRejected, NothingToDecide
+from reviewer.decision_changes import counting_entry, replace_decision, take_back
+from reviewer.errors import MediaRejected, NothingToDecide
 from reviewer.exposure_gate import ExposureGate
 from reviewer.history import HistoryRow, history_rows
 from reviewer.item_queue import ItemQueue
@@ -59,12 +59,12 @@ class ReviewSession:
                  inflight: InFlight | None = None, connectivity: Connectivity | None = None,
                  on_decided: Callable[[], None] | None = None,
                  on_lease: Callable[[LeaseReply], None] | None = None,
-                 clock: Clock = monotonic) -> None:
+                 clock: Clock = monotonic, base_policy: WellnessPolicy | None = None) -> None:
         self.queue = queue
         self.username = username
         self.store = store
         self.taxonomy = with_builtin_actions(taxonomy)
-        self.policy = policy
+        self.policy, self.base_policy = policy, base_policy or policy  # base: before preferences
         self._inflight = inflight or InFlight()
         self._connectivity = connectivity or Connectivity()
         self._on_decided = on_decided
@@ -177,13 +177,7 @@ class ReviewSession:
     # --- decisions ----------------------------------------------------------------------
 
     def _check(self, action: str, labels: Sequence[str]) -> None:
-        actions = {a.id for a in self.taxonomy.actions} | set(BUILTIN_ACTIONS)
-        if action not in actions:
-            raise InvalidAction(f"“{action}” is not an action of this queue.")
-        known_labels = {label.id for label in self.taxonomy.labels}
-        unknown = [label for label in labels if label not in known_labels]
-        if unknown:
-            raise InvalidAction(f"“{unknown[0]}” is not a label of this queue.")
+        check_decision(self.taxonomy, action, labels)
 
     def decide(self, action: str, labels: Sequence[str] = (), note: str | None = None
                ) -> Decision:
@@ -246,16 +240,15 @@ class ReviewSession:
             current = self.current()
             if current is not None:
                 self._end_reveal(current)
-            old = done.decision
-            withdrawn = withdraw_unsent(self.store, self._inflight, old.decision_id,
-                                        item_state=done.cached.state,
-                                        item_error=done.cached.error)
+            old, item_id = done.decision, done.decision.item_id
+            try:
+                withdrawn = take_back(self.store, self._inflight, old, done.cached)
+            except StoreError as exc:  # a full disk: nothing changed, the undo can be redone
+                self._undo.push(done)
+                raise LocalSaveFailed(str(exc)) from exc
             previous = old.supersedes if withdrawn else old.decision_id
-            item_id = old.item_id
             if withdrawn:
                 self._items_today.withdraw(item_id)
-            else:
-                self.store.set_item_state(item_id, done.cached.state, done.cached.error)
             done.timeline.add("undo")
             self._undo.will_supersede(item_id, previous)
             with self._lock:
@@ -283,8 +276,11 @@ class ReviewSession:
         else a new decision that supersedes it (both stay on record)."""
         entry = counting_entry(self.store, self.username, decision_id)
         wanted = entry.decision.decision_id
-        decision, withdrawn = replace_decision(self.store, self._inflight, self.username,
-                                               entry, action, self._check)
+        try:
+            decision, withdrawn = replace_decision(self.store, self._inflight, self.username,
+                                                   entry, action, self._check)
+        except StoreError as exc:  # a full disk: the old decision stands, say so
+            raise LocalSaveFailed(str(exc)) from exc
         if withdrawn:
             self._items_today.withdraw(entry.decision.item_id)
         self._items_today.add(entry.decision.item_id)
@@ -294,8 +290,7 @@ class ReviewSession:
         return decision
 
     def rejected(self) -> list[OutboxEntry]:
-        """Decisions the server rejected (with status and reason), newest first: kept so
-        the reviewer can see them, never silently dropped."""
+        """Decisions the server rejected, with its reason, newest first: never dropped."""
         return self.store.recent_decisions(self.username, limit=1000, status="rejected")
 
     # --- pacing: the daily item cap and breaks (reviewer/pacing.py) -------------------
@@ -305,6 +300,11 @@ class ReviewSession:
         An item decided earlier today (brought back by undo) never counts as new."""
         cached = self.current()
         return self._items_today.reached(cached.item.id if cached else None)
+
+    def apply_policy(self, policy: WellnessPolicy) -> None:
+        """[G] A new policy in force (the reviewer's own preferences tightened it)."""
+        self.policy = self._gate.policy = self._items_today.policy = policy
+        self.breaks.schedule.policy = policy
 
     def budget(self) -> Budget:
         """[G] What is left of today's budget (in-memory tallies only)."""

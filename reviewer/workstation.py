@@ -20,6 +20,7 @@ from reviewer.connectivity import Connectivity, InFlight
 from reviewer.coordinator import CoordinatorService
 from reviewer.errors import AuthExpired, NotLoggedIn, ReviewerError, ServerUnavailable
 from reviewer.offline_work import OfflineWork
+from reviewer.preferences import load_preferences, with_preferences
 from reviewer.protocol import (
     ESCALATE,
     PolicyReply,
@@ -214,6 +215,10 @@ class Workstation(OfflineWork):
         count_days_in(reply.time_zone)  # the daily caps count the server's days
         return reply
 
+    def policy_now(self) -> PolicyReply | None:
+        """[W] The policy in force from the server (cached too); None when offline."""
+        return self._refresh_policy(fallback=False)
+
     def start_review(self, queue: str, *, background_sync: bool = True) -> ReviewSession:
         """A ReviewSession on `queue` (network for the policy; cached when offline).
         Starts the background sync unless `background_sync` is False."""
@@ -230,7 +235,9 @@ class Workstation(OfflineWork):
         engine.watch_queue(queue)
         session = ReviewSession(
             queue=queue, username=self.username, store=self.store, vault=self.vault,
-            api=self.api, taxonomy=self._taxonomy(queue, policy), policy=policy.wellness,
+            api=self.api, taxonomy=self._taxonomy(queue, policy),
+            policy=with_preferences(policy.wellness, load_preferences(self.store, self.username)),
+            base_policy=policy.wellness,
             inflight=self.inflight, connectivity=self.connectivity,
             on_decided=self.poke_sync, on_lease=engine.note_lease)
         session.leases.media_cap_bytes = self.media_cap_bytes()

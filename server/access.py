@@ -4,6 +4,8 @@ Attached to the queue and lease routers in `server.app` (router dependencies), s
 rules hold without touching those routes:
 - a queue naming teams (`queue_teams` rows) is leased only by members of one of them; a
   queue naming none is open to every reviewer;
+- a queue that is some queue's escalation queue (the second tier) is leased only by
+  callers with the role `senior` or `qa_lead` (`TIER_ROLES`);
 - a lease is renewed only while it holds undecided items (or a decision made under it
   within the last lease period, which its holder may still undo and needs the media
   for), and never past `ServerSettings.lease_max_age` from its creation: a reviewer
@@ -18,9 +20,14 @@ from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reviewer.protocol import Role, UserPublic
 from server.deps import CurrentUser, DbDep, SettingsDep
 from server.errors import ApiError
 from server.models import DecisionRecord, Item, Lease, QueueTeam, utcnow
+from server.services.escalation import is_escalation_queue
+
+TIER_ROLES: tuple[Role, ...] = ("senior", "qa_lead")
+"""Who may lease from an escalation queue."""
 
 
 def queue_teams(session: Session, queue: str) -> set[str]:
@@ -32,6 +39,13 @@ def may_lease(session: Session, queue: str, teams: list[str]) -> bool:
     return not allowed or bool(allowed & set(teams))
 
 
+def may_review(session: Session, queue: str, user: UserPublic) -> bool:
+    """May `user` lease from `queue` (its teams, and the escalation tier's roles)?"""
+    if not may_lease(session, queue, user.teams):
+        return False
+    return not is_escalation_queue(session, queue) or bool(set(user.roles) & set(TIER_ROLES))
+
+
 def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
     """Refuse a lease on a queue reserved for teams the caller is not in (403)."""
     queue = request.path_params.get("queue")
@@ -39,8 +53,12 @@ def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
         return
     with db.session() as session:
         allowed = may_lease(session, queue, user.teams)
+        tier = is_escalation_queue(session, queue)
     if not allowed:
         raise ApiError(403, "not_your_team", f"Queue {queue} is reserved for other teams.")
+    if tier and not set(user.roles) & set(TIER_ROLES):
+        raise ApiError(403, "escalation_tier", f"Queue {queue} is an escalation queue: only "
+                       f"reviewers with the role {' or '.join(TIER_ROLES)} may lease from it.")
 
 
 def renewal_rule(request: Request, user: CurrentUser, db: DbDep,

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from reviewer.protocol import ROLES
 from server.accounts import AccountError, create_user
 from server.cli_admin import add_admin_commands
 from server.cli_common import audit_cli
@@ -195,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = user.add_parser("add", parents=[common], help="add a user (password on stdin)")
     add.add_argument("name")
     add.add_argument("--role", action="append", required=True,
-                     choices=["reviewer", "qa_lead", "wellness", "admin"])
+                     choices=list(ROLES))
     add.add_argument("--team", action="append")
     add.set_defaults(run=cmd_user_add)
     seed = commands.add_parser("seed-demo", parents=[common], help="synthetic demo content")

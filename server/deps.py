@@ -76,8 +76,10 @@ def require_roles(*roles: Role) -> Callable[[UserPublic], UserPublic]:
     return check
 
 
-ReviewerUser = Annotated[UserPublic, Depends(require_roles("reviewer"))]
-ReviewerOrQA = Annotated[UserPublic, Depends(require_roles("reviewer", "qa_lead"))]
+# A senior reviews the escalation tier: a reviewer too, wherever a reviewer may go (which
+# queues each may lease is `server.access`'s rule).
+ReviewerUser = Annotated[UserPublic, Depends(require_roles("reviewer", "senior"))]
+ReviewerOrQA = Annotated[UserPublic, Depends(require_roles("reviewer", "senior", "qa_lead"))]
 QALead = Annotated[UserPublic, Depends(require_roles("qa_lead"))]
 WellnessUser = Annotated[UserPublic, Depends(require_roles("wellness"))]
 AdminUser = Annotated[UserPublic, Depends(require_roles("admin"))]

@@ -101,6 +101,8 @@ class Item(Base):
     A gold item's `state` is `gold`: it has left the ordinary queue."""
     overlap_k: Mapped[int | None]
     """For an overlap item: how many distinct reviewers decide it before it is done."""
+    escalated_from: Mapped[str | None] = mapped_column(String(64), index=True)  # see
+    escalation_decision: Mapped[str | None] = mapped_column(String(36))  # services.escalation
 
 
 class Lease(Base):

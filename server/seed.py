@@ -36,7 +36,7 @@ from server.media_gen import (
     truncated_jpeg,
 )
 from server.media_store import MediaStore
-from server.models import Item, User, utcnow
+from server.models import Item, QueueRoute, User, utcnow
 from server.security import hash_password
 from server.seed_content import (
     BROKEN_DESCRIPTIONS,
@@ -51,6 +51,7 @@ from server.seed_content import (
     QueuePlan,
     report_reason,
     sla_offset_minutes,
+    taxonomy,
     text_description,
     text_length,
 )
@@ -68,6 +69,8 @@ class SeedSummary:
     items_total: int = 0
     broken: dict[str, str] = field(default_factory=dict)
     """Broken case kind (truncated, bomb, mime, hash) -> item id."""
+    escalation_queue: str | None = None
+    """The queue the demo queues escalate to (not in `queues`: it starts empty)."""
 
 
 def _seed_users(db: Database, db_url: str, passwords: dict[str, str] | None,
@@ -213,6 +216,28 @@ def _seed_queue(db: Database, store: MediaStore, plan: QueuePlan, scale: Scale,
                 summary.items_created += 1
 
 
+ESCALATION_QUEUE = "senior-review"
+"""Named to sort after the first demo queue: the queue picker opens on its first row, and
+a plain reviewer cannot lease this one."""
+ESCALATION_TAXONOMY = taxonomy(
+    [("approve", "Approve"), ("remove", "Remove"), ("age_restrict", "Age-restrict"),
+     ("limit_reach", "Limit reach")],
+    [("policy_gap", "Policy gap"), ("legal_review", "Needs legal review"),
+     ("newsworthy", "Newsworthy")])
+
+
+def _seed_escalation_tier(db: Database, summary: SeedSummary) -> None:
+    """The second tier: every demo queue escalates to `senior-review` (seniors lease it),
+    unless an admin already routed it elsewhere."""
+    with db.writer() as session:
+        ensure_queue(session, ESCALATION_QUEUE, title="Escalations (senior review)",
+                     sensitivity=3, taxonomy=ESCALATION_TAXONOMY)
+        for plan in QUEUES:
+            if session.get(QueueRoute, plan.name) is None:
+                session.add(QueueRoute(queue=plan.name, escalation_queue=ESCALATION_QUEUE))
+    summary.escalation_queue = ESCALATION_QUEUE
+
+
 def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] | None = None,
               scale: Scale = "full") -> SeedSummary:
     """Create the demo users, queues and synthetic items that are missing."""
@@ -231,6 +256,7 @@ def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] |
         for plan in QUEUES:
             _seed_queue(db, store, plan, scale, summary, base)
             summary.queues.append(plan.name)
+        _seed_escalation_tier(db, summary)
     finally:
         db.dispose()
     return summary

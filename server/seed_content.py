@@ -13,6 +13,7 @@ USERS: dict[str, tuple[list[str], list[str]]] = {
     # username: (roles, teams)
     "demo": (["reviewer"], ["vendor-a"]),
     "demo2": (["reviewer"], ["vendor-b"]),
+    "senior": (["senior"], ["vendor-a"]),  # reviews the escalation tier
     "qa": (["qa_lead"], []),
     "wellness": (["wellness"], []),
     "admin": (["admin"], []),

@@ -70,7 +70,7 @@ WORKSPACES: tuple[Workspace, ...] = (
 
 def workspaces_for(roles: Iterable[str]) -> list[Workspace]:
     """The workspaces these roles open, in the order above."""
-    held = set(roles)
+    held = {"reviewer" if role == "senior" else role for role in roles}  # seniors review
     return [w for w in WORKSPACES if w.role in held]
 
 

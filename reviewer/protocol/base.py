@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 API_PREFIX = "/api/v1"
 
-Role = Literal["reviewer", "qa_lead", "wellness", "admin"]
-ROLES: tuple[Role, ...] = ("reviewer", "qa_lead", "wellness", "admin")
+Role = Literal["reviewer", "qa_lead", "wellness", "admin", "senior"]
+ROLES: tuple[Role, ...] = ("reviewer", "qa_lead", "wellness", "admin", "senior")
+"""`senior`: may lease from escalation queues (the second tier), as may `qa_lead`."""
 ItemKind = Literal["image", "text", "video"]
 DecisionStatus = Literal["accepted", "duplicate", "late", "rejected"]
 EventType = Literal["shown", "reveal_start", "reveal_end", "undo", "decided", "note", "skipped"]

@@ -41,6 +41,9 @@ class WellnessPolicy(WireModel):
     daily_item_cap: Annotated[int, Field(ge=0, le=100_000)] = 2000
     break_every_minutes: Annotated[int, Field(ge=0, le=480)] = 60
     break_length_minutes: Annotated[int, Field(ge=0, le=120)] = 10
+    break_activity: bool = False
+    """Offer a short keyboard shape-matching game on the break screen. Not a protection:
+    off by default, and any layer that turns it on turns it on (see `policy_layers`)."""
     blur_by_severity: Annotated[list[BlurLevel], Field(min_length=4, max_length=4)] = list(
         DEFAULT_BLUR_BY_SEVERITY)
     """The blur level of an item of severity 0..3 (index = severity). The defaults give

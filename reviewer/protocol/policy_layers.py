@@ -27,6 +27,7 @@ from reviewer.protocol.policy import BLUR_LEVELS, CategoryProtection, WellnessPo
 # | greyscale, pixelate, mute_audio | on |
 # | autoplay, reveal_enabled | off |
 # | break_every_minutes | lower, but 0 (no breaks) is the loosest of all |
+# | break_activity | on ("on wins": not a protection, an offer; any layer may switch it on) |
 # | blur_by_severity | per severity, further up the ladder none < light < medium < heavy < warning |
 # | categories | per category: blur further up the ladder, greyscale on, pixelate on |
 #
@@ -76,6 +77,10 @@ STRICTER: dict[str, Stricter] = {
     "autoplay": _off,
     "reveal_enabled": _off,
     "break_every_minutes": _more_breaks,
+    # The break game protects nothing, so "stricter" cannot order it: on wins. A team,
+    # the reviewer's scope or their preferences may switch it on, never off again;
+    # the default scope replaces the built-in value, so it may set either.
+    "break_activity": _on,
 }
 """Scalar fields; `blur_by_severity` and `categories` are combined element by element."""
 COMPOUND = ("blur_by_severity", "categories")

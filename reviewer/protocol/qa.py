@@ -37,6 +37,12 @@ class QADecision(WireModel):
     """The expected action when the item is a gold item (QA only; reviewers never see it)."""
     item: Item | None = None
     """The item as the reviewer got it, for the replay (None if it no longer exists)."""
+    escalated_from: Name | None = None
+    """A decision of the escalation tier: the first item, whose `escalate` sent it here."""
+    first_decision_id: UUID | None = None
+    """A decision of the escalation tier: the first `escalate` decision."""
+    escalated_to: Name | None = None
+    """An `escalate` decision that reached a tier: the tier's item (its decision counts)."""
 
 
 class QADecisions(WireModel):

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from reviewer.protocol import LeaseReply, LeaseRequest, QueuePublic, QueuesReply
+from server.access import may_review
 from server.deps import DbDep, ReviewerOrQA, ReviewerUser, SettingsDep
 from server.errors import ERROR_RESPONSES
 from server.models import Item, Queue, utcnow
@@ -16,7 +17,9 @@ router = APIRouter(tags=["queues"], responses=ERROR_RESPONSES)
 
 
 @router.get("/queues", response_model=QueuesReply)
-def list_queues(_user: ReviewerOrQA, db: DbDep) -> QueuesReply:
+def list_queues(user: ReviewerOrQA, db: DbDep) -> QueuesReply:
+    """The queues with their pending items; a reviewer sees those they may lease (a QA
+    lead sees every queue)."""
     with db.session() as session:
         pending = dict(session.execute(
             select(Item.queue, func.count()).where(available(utcnow())).group_by(Item.queue)
@@ -25,6 +28,7 @@ def list_queues(_user: ReviewerOrQA, db: DbDep) -> QueuesReply:
             QueuePublic(name=q.name, title=q.title, pending=pending.get(q.name, 0),
                         sensitivity=q.sensitivity)
             for q in session.scalars(select(Queue).order_by(Queue.name))
+            if "qa_lead" in user.roles or may_review(session, q.name, user)
         ]
     return QueuesReply(data=data, count=len(data))
 

@@ -4,7 +4,8 @@ A decision is `late` when its lease had expired or was released, or the item has
 gone to someone else: it is still recorded (and flagged) but does not close the item,
 which stays available for review. `skip` is stored like any decision and returns the
 item to the queue. A decision may supersede an earlier one of the same reviewer on the
-same item; both are kept and the newer counts.
+same item; both are kept and the newer counts. An accepted `escalate` on a queue that
+names an escalation queue puts a copy of the item there (`server.services.escalation`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from reviewer.protocol import Decision, DecisionBatch, DecisionResult, DecisionResults
 from server.db import Database
 from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
+from server.services.escalation import escalate, withdraw_superseded
 from server.services.leasing import lease_is_live
 from server.services.shared_items import shared_status
 from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
@@ -99,7 +101,7 @@ def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResu
                                lease_is_live(lease, now))
     else:
         status = _apply(item, lease, decision, now)
-    session.add(DecisionRecord(
+    record = DecisionRecord(
         decision_id=str(decision.decision_id), item_id=item.id, lease_id=lease.id,
         reviewer=reviewer, queue=item.queue, action=decision.action,
         labels=list(decision.labels), note=decision.note,
@@ -108,8 +110,13 @@ def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResu
         events=[event.model_dump(mode="json", exclude_none=True) for event in decision.events],
         client=decision.client, handle_ms=_handle_ms(decision),
         reveals=sum(event.type == "reveal_start" for event in decision.events),
-    ))
+    )
+    session.add(record)
     session.flush()
+    if status == "accepted" and item.share is None:
+        withdraw_superseded(session, record)
+        escalate(session, item, record)
+        session.flush()
     return DecisionResult(decision_id=decision.decision_id, status=status)
 
 

@@ -5,6 +5,9 @@ comes exactly once however many share a timestamp.
 A sample ("N per reviewer", or N overall) is chosen from the filtered decision ids with a
 seeded generator over a sorted population: the same seed gives the same sample, and the
 cursor pages through it like any other list. Only ids are loaded to choose it.
+
+Escalations are linked both ways: a decision of the escalation tier names the first item
+and decision (`escalated_from`, `first_decision_id`), an `escalate` the tier's item.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from reviewer.protocol import DecisionEvent, QADecision, QADecisions
 from server.errors import ApiError
 from server.models import DecisionRecord, GoldItem, Item
+from server.services.escalation import escalated_to
 from server.services.items import item_to_wire
 from server.services.taxonomy import ESCALATE
 
@@ -153,6 +157,17 @@ def _to_wire(record: DecisionRecord, superseded_by: str | None,
     )
 
 
+def _links(item: Item | None, tier_item: str | None) -> dict[str, object]:
+    """The escalation links of a decision: to the first item and decision when it was
+    made in an escalation tier, to the tier's item when it is an `escalate` that got one."""
+    links: dict[str, object] = {"escalated_to": tier_item}
+    if item is not None and item.escalated_from is not None:
+        links["escalated_from"] = item.escalated_from
+        links["first_decision_id"] = (UUID(item.escalation_decision)
+                                      if item.escalation_decision else None)
+    return links
+
+
 def list_decisions(session: Session, f: DecisionFilter, *, limit: int = 100,
                    cursor: str | None = None, sample: int | None = None,
                    sample_per_reviewer: int | None = None,
@@ -178,9 +193,12 @@ def list_decisions(session: Session, f: DecisionFilter, *, limit: int = 100,
     item_ids = {r.item_id for r in records}
     gold = dict(session.execute(select(GoldItem.item_id, GoldItem.action).where(
         GoldItem.item_id.in_(item_ids))).all())
-    items = {item.id: item_to_wire(item)
-             for item in session.scalars(select(Item).where(Item.id.in_(item_ids)))}
+    rows = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(item_ids)))}
+    tier_items = escalated_to(session, [r.decision_id for r in records if r.action == ESCALATE])
     data = [_to_wire(r, superseded_by.get(r.decision_id), gold.get(r.item_id))
-            .model_copy(update={"item": items.get(r.item_id)}) for r in records]
+            .model_copy(update={"item": item_to_wire(rows[r.item_id]) if r.item_id in rows
+                                else None, **_links(rows.get(r.item_id), tier_items.get(
+                                    r.decision_id))})
+            for r in records]
     return QADecisions(data=data, count=len(data),
                        next_cursor=encode_cursor(records[-1]) if more and records else None)

@@ -132,3 +132,25 @@ def test_a_full_store_refuses_a_decision_in_words_and_recovers(net: Harness,
     finally:
         loop.stop()
     assert current != session.current().item.id
+
+
+def test_a_change_on_a_full_store_says_so_and_the_old_decision_stands(net: Harness,
+                                                                     workstation: Any) -> None:
+    net.queue("q", 20)
+    reviewer_login(workstation, net.server.url, net)
+    session = workstation.start_review("q", background_sync=False)
+    session.fill(min_ready=5)
+    action = next(a.id for a in session.taxonomy.actions if a.key == "1")
+    first = session.decide(action)
+    limit = PageLimit(workstation.store)
+    limit.fill_up()
+    with pytest.raises(LocalSaveFailed) as refused:
+        for _ in range(50):  # each change adds a row: soon a page is needed
+            first = session.change(first.decision_id, "remove" if _ % 2 else action)
+    assert "disk is full" in refused.value.message
+    kept = workstation.store.latest_decision_on("rev", first.item_id)
+    assert kept is not None and kept.decision.decision_id == first.decision_id
+
+    limit.set(NO_LIMIT)  # space is back: the same change works
+    changed = session.change(first.decision_id, "remove")
+    assert workstation.store.latest_decision_on("rev", first.item_id).decision == changed

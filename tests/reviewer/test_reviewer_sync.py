@@ -255,7 +255,7 @@ def test_server_vanishing_mid_request_is_unavailable():
 
 def test_stopped_server_mid_session_is_unavailable(seeded_server):
     api = client_as(seeded_server, "demo")
-    assert api.queues().count == 3
+    assert api.queues().count == 3  # the demo queues (their escalation tier is for seniors)
     seeded_server.stop()
     with pytest.raises(ServerUnavailable):
         api.queues()

@@ -59,6 +59,7 @@ def test_cli_sets_up_and_serves(server_dirs: tuple[str, Path]) -> None:
         token = login.json()["access_token"]
         queues = httpx.get(f"{base}/api/v1/queues",
                            headers={"Authorization": f"Bearer {token}"}).json()
+        # the escalation tier (senior-review) is not shown to a plain reviewer
         assert {q["name"] for q in queues["data"]} == {"violent-imagery", "hate-speech", "spam"}
     finally:
         server.terminate()

@@ -34,7 +34,7 @@ def _static(path: str, body: Any = None) -> Callable[[Harness, Headers, str | No
 
 def _own_lease(h: Harness, headers: Headers, role: str | None) -> dict[str, Any]:
     """A lease of the caller when a reviewer, else of some other reviewer."""
-    return h.lease(headers if role == "reviewer" else h.user(), "q", 1)
+    return h.lease(headers if role in ("reviewer", "senior") else h.user(), "q", 1)
 
 
 def _renew(h: Harness, headers: Headers, role: str | None) -> Prepared:
@@ -86,16 +86,16 @@ _item = {"queue": "q", "kind": "image", "media_base64": png_base64(), "mime": "i
 ROUTES = [
     Route("GET", "/me", ROLES, _static("/me")),
     Route("POST", "/auth/logout", ROLES, _static("/auth/logout")),
-    Route("GET", "/queues", ("reviewer", "qa_lead"), _static("/queues")),
-    Route("POST", "/queues/{queue}/leases", ("reviewer",),
+    Route("GET", "/queues", ("reviewer", "senior", "qa_lead"), _static("/queues")),
+    Route("POST", "/queues/{queue}/leases", ("reviewer", "senior"),
           _static("/queues/q/leases", {"max_items": 1})),
-    Route("POST", "/leases/{lease}/renew", ("reviewer",), _renew),
-    Route("DELETE", "/leases/{lease}", ("reviewer",), _release),
-    Route("GET", "/media/{sha256}", ("reviewer", "qa_lead"), _media),
-    Route("POST", "/decisions", ("reviewer",), _decisions),
+    Route("POST", "/leases/{lease}/renew", ("reviewer", "senior"), _renew),
+    Route("DELETE", "/leases/{lease}", ("reviewer", "senior"), _release),
+    Route("GET", "/media/{sha256}", ("reviewer", "senior", "qa_lead"), _media),
+    Route("POST", "/decisions", ("reviewer", "senior"), _decisions),
     Route("GET", "/policy", ROLES, _static("/policy")),
-    Route("POST", "/exposure", ("reviewer", "qa_lead"), _exposure),
-    Route("POST", "/breaks", ("reviewer",), _breaks),
+    Route("POST", "/exposure", ("reviewer", "senior", "qa_lead"), _exposure),
+    Route("POST", "/breaks", ("reviewer", "senior"), _breaks),
     Route("GET", "/wellness/policies", ("wellness",), _static("/wellness/policies")),
     Route("GET", "/wellness/policies/{scope}", ("wellness",), _stored_policy),
     Route("PUT", "/wellness/policies/{scope}", ("wellness",),

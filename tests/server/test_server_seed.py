@@ -79,7 +79,7 @@ def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: Embedd
                         passwords={"demo": demo_password, "qa": secrets.token_urlsafe(16)})
     assert summary.queues == ["hate-speech", "violent-imagery", "spam"]
     assert summary.items_total >= 60
-    assert set(summary.passwords) == {"demo", "demo2", "qa", "wellness", "admin"}
+    assert set(summary.passwords) == {"demo", "demo2", "senior", "qa", "wellness", "admin"}
 
     demo = _login(live_server, "demo", demo_password)
     api = httpx.Client(base_url=live_server.url + API_PREFIX, headers=demo)

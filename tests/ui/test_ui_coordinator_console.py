@@ -137,4 +137,4 @@ def test_a_policy_edited_in_the_console_reaches_a_reviewer_online_and_offline(
         scene = Image.new("RGB", (64, 48), (200, 10, 10))
         assert protect(scene, policy, 1) == warning_card((64, 48))
         budget = ExposureBudget(policy, seconds_today=60, reveals_for_item=0).check()
-        assert not budget.allowed and "1 minutes" in (budget.reason or "")
+        assert not budget.allowed and "1 min" in (budget.reason or "")

@@ -37,12 +37,15 @@ TABLE: list[tuple[str, Any, Any, Any, Any, str]] = [
     ("break_every_minutes", 60, 0, 45, 45, U),  # 0 (no breaks) never tightens
     ("break_every_minutes", 0, 90, 120, 90, T),  # any breaks beat none
     ("break_length_minutes", 10, 15, 5, 15, T),
+    ("break_activity", False, True, False, True, T),  # not a protection: on wins
+    ("break_activity", True, False, False, True, D),  # a team cannot withdraw it
 ]
 # (team's value, user's value, expected value, expected source): no default policy stored
 UNSET: list[tuple[str, Any, Any, Any, str]] = [
     ("reveal_timeout_s", 10.0, 12.0, 10.0, BUILT_IN),  # the team's equal value changes nothing
     ("mute_audio", False, False, True, BUILT_IN),
     ("daily_item_cap", 2500, 1500, 1500, U),
+    ("break_activity", False, True, True, U),
 ]
 
 

@@ -36,6 +36,7 @@ LABELS = {
     "daily_item_cap": "Items per day",
     "break_every_minutes": "Break every (min, 0 = none)",
     "break_length_minutes": "Break length (min)",
+    "break_activity": "Shape game during breaks",
     "blur_by_severity": "Blur level by severity 0-3",
     "categories": "Per category (category: level [greyscale] [pixelate])",
 }

@@ -105,6 +105,10 @@ class Preparer(QObject):
     def get(self, item_id: str, size: Size) -> PreparedView | None:
         return self._cache.get((item_id, size))
 
+    def forget(self) -> None:
+        """Drop every prepared view (the protection changed): they are prepared again."""
+        self._cache.clear()
+
     def close(self) -> None:
         """End the decoder child process; nothing more is prepared."""
         self._cache.clear()

@@ -2,7 +2,8 @@
 
 Shown beside the item at all times, so a reviewer can often decide from the context
 and the protected view alone (the reason reveal is opt-in). Below the facts, the
-queue's labels with their keys, checked when chosen for the next decision.
+queue's labels with their keys, checked when chosen for the next decision. An item of
+an escalation queue also shows the first reviewer's decision, note and timeline.
 """
 
 from __future__ import annotations
@@ -35,6 +36,28 @@ def describe_due(due: datetime | None, now: datetime | None = None) -> str:
     if minutes < 120:
         return f"{local} (in {minutes} min)"
     return f"{due.astimezone().strftime('%d %b %H:%M')}"
+
+
+ESCALATION_FIELDS = (
+    ("escalated_from", "From item"),
+    ("escalated_by", "Escalated by"),
+    ("first_decision", "First decision"),
+    ("escalation_note", "Their note"),
+    ("first_timeline", "Their timeline"),
+)
+"""The context keys the server's escalation tier adds (`server.services.escalation`)."""
+
+
+def describe_escalation(context: dict[str, str], limit: int = 300) -> str:
+    """The first tier's decision in readable lines, or "" for an item not escalated."""
+    if not context.get("escalated_from"):
+        return ""
+    lines = ["Escalated — first review:"]
+    for key, title in ESCALATION_FIELDS:
+        value = context.get(key)
+        if value:
+            lines.append(f"{title}: {value if len(value) <= limit else value[:limit] + '…'}")
+    return "\n".join(lines)
 
 
 class ContextPanel(QFrame):
@@ -70,6 +93,11 @@ class ContextPanel(QFrame):
         self.description.setObjectName("description")
         self.description.setWordWrap(True)
         layout.addWidget(self.description)
+        self.escalation = QLabel("")
+        self.escalation.setObjectName("escalation")
+        self.escalation.setWordWrap(True)
+        self.escalation.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.escalation)
         self.budget = QLabel("")
         self.budget.setObjectName("budget")
         self.budget.setWordWrap(True)
@@ -116,6 +144,7 @@ class ContextPanel(QFrame):
             for value in self.fields.values():
                 value.setText("—")
             self.description.setText("")
+            self.escalation.setText("")
             return
         context = item.context or {}
         self.fields["report_reason"].setText(context.get("report_reason", "—"))
@@ -126,6 +155,7 @@ class ContextPanel(QFrame):
         self.fields["item"].setText(item.id)
         description = next((context[k] for k in DESCRIPTION_KEYS if context.get(k)), "")
         self.description.setText(description[:400])
+        self.escalation.setText(describe_escalation(context))
 
     def show_budget(self, text: str) -> None:
         """What is left of today's exposure budget, and a running reveal's countdown."""

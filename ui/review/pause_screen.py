@@ -2,14 +2,19 @@
 
 It replaces the item, the context and the history, so no item pixels (protected or
 not) and no item text are on screen while it is up. It shows words and a countdown
-only; it never decides anything itself.
+(and, when the policy offers it, the break game: drawn shapes, no content); it never
+decides anything itself.
 """
 
 from __future__ import annotations
 
+import random
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.review.break_game import BreakGame
 
 BREAK_TITLE = "Time for a break"
 BREAK_TEXT = ("Step away from the screen: stand up, look into the distance, have a drink "
@@ -28,7 +33,9 @@ class PauseScreen(QWidget):
     """A calm message with an optional countdown and a Resume button.
 
     `resume_requested` is emitted by the button (Enter or Space while it has the focus);
-    the button is enabled only once the countdown is over."""
+    the button is enabled only once the countdown is over. With the break activity on,
+    the game sits under the countdown until then (a new one for each break; `game_random`
+    seeds it, for tests)."""
 
     resume_requested = Signal()
 
@@ -37,7 +44,7 @@ class PauseScreen(QWidget):
         self.setObjectName("pauseScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds focus while Resume waits
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.setSpacing(18)
         self.title = self._label("pauseTitle")
@@ -52,6 +59,8 @@ class PauseScreen(QWidget):
         self.resume.clicked.connect(self.resume_requested)
         for widget in (self.title, self.message, self.countdown, self.resume):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.game: BreakGame | None = None
+        self.game_random: random.Random | None = None
 
     @staticmethod
     def _label(name: str) -> QLabel:
@@ -65,11 +74,30 @@ class PauseScreen(QWidget):
             label.setFont(font)
         return label
 
-    def show_break(self, seconds_left: float) -> None:
+    def show_break(self, seconds_left: float, activity: bool = False) -> None:
         self.title.setText(BREAK_TITLE)
         self.countdown.setVisible(True)
         self.resume.setVisible(True)
+        self._drop_game()
+        if activity:
+            self.game = BreakGame(self.game_random, self)
+            self._layout.insertWidget(self._layout.indexOf(self.countdown) + 1, self.game,
+                                      0, Qt.AlignmentFlag.AlignHCenter)
         self.show_countdown(seconds_left)
+
+    def focus_target(self) -> QWidget:
+        """Resume once the break is over; the game until then, if it is up."""
+        if self.resume.isEnabled():
+            return self.resume
+        if self.game is not None and self.game.isEnabled():
+            return self.game
+        return self  # holds the keys away from the review page
+
+    def _drop_game(self) -> None:
+        if self.game is not None:
+            self.game.hide()
+            self.game.deleteLater()
+            self.game = None
 
     def show_countdown(self, seconds_left: float) -> None:
         """Update the countdown; at zero the Resume button becomes usable and focused."""
@@ -78,6 +106,8 @@ class PauseScreen(QWidget):
         self.message.setText(BREAK_OVER_TEXT if done else BREAK_TEXT)
         was_enabled = self.resume.isEnabled()
         self.resume.setEnabled(done)
+        if self.game is not None:
+            self.game.setEnabled(not done)  # over: the score stays, the keys go to Resume
         if done and not was_enabled:
             self.resume.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -86,3 +116,4 @@ class PauseScreen(QWidget):
         self.message.setText(f"{sentence}\n\nCtrl+Z brings back your last decision.")
         self.countdown.setVisible(False)
         self.resume.setVisible(False)
+        self._drop_game()

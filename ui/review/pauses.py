@@ -3,7 +3,8 @@
 The session decides *when* (its break schedule and daily cap, from the cached policy,
 so they hold offline); this controller only shows the pause screen in place of the
 review page, counts the break down from the session's clock and lets the reviewer
-resume once the break is over, with a deliberate key on the Resume button.
+resume once the break is over, with a deliberate key on the Resume button. When the
+policy's `break_activity` is on, the break game has the keys until then.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class PauseController(QObject):
         self._reveal.end("break")
         self._session.breaks.begin_break()
         self.kind = "break"
-        self.screen.show_break(self._session.breaks.break_seconds_left() or 0.0)
+        self.screen.show_break(self._session.breaks.break_seconds_left() or 0.0,
+                               activity=self._session.policy.break_activity)
         self._cover()
         self._tick.start()
 
@@ -75,8 +77,7 @@ class PauseController(QObject):
 
     def _cover(self) -> None:
         self._pages.setCurrentWidget(self.screen)
-        focus = self.screen.resume if self.screen.resume.isEnabled() else self.screen
-        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.screen.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _uncover(self) -> None:
         self.kind = None

@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
-from ui.actions import action_for_key, build_actions, rebuild_actions, show_chosen_labels
+from ui.actions import action_for_key, build_actions, show_chosen_labels
 from ui.key_settings import (
     first_run_done,
     load_overrides,
     mark_first_run_done,
-    save_overrides,
 )
-from ui.legend import HelpDialog, Legend
+from ui.legend import HelpDialog
 from ui.physical_keys import PhysicalKeys
 from ui.protected.preparer import Preparer
 from ui.protected.reveal import RevealController
@@ -34,9 +33,10 @@ from ui.review.feed import ItemFeed
 from ui.review.first_run import FirstRunOverlay
 from ui.review.layout import ReviewLayout, build_review_layout
 from ui.review.pauses import PauseController
+from ui.review.personal_settings import change_preferences, change_shortcuts
+from ui.review.policy_refresh import PolicyRefresh
 from ui.review.presenter import END_OF_QUEUE, ItemPresenter, ReviewState
-from ui.shortcut_settings import ShortcutSettings
-from ui.shortcuts import Command, CommandTable, build_table
+from ui.shortcuts import Command, build_table
 from ui.sync_bridge import SyncBridge
 from ui.workers import Op, Workers
 from wellness.durations import describe_duration
@@ -68,7 +68,7 @@ class ReviewWindow(QMainWindow):
         self.view, self.context, self.history = parts.view, parts.context, parts.history
         self.legend, self.status = parts.legend, parts.status
         self.status.show_secrets_safety(workstation.secure_secrets, workstation.secrets_notice)
-        self.actions_by_id = build_actions(self, self.table, self._run_command)
+        self.actions_by_id = build_actions(self, self.table, self.run_command)
         self._wire_parts(parts, sync_loop)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
@@ -89,6 +89,9 @@ class ReviewWindow(QMainWindow):
         self.pauses = PauseController(session, parts.pages, parts.review_page, parts.pause,
                                       self.reveal)
         self.sync = SyncBridge(sync_loop, self)
+        self.policy = PolicyRefresh(self.workstation, session, self.workers, self)
+        self.sync.report.connect(self.policy.sync_reported)
+        self.policy.changed.connect(self._policy_changed)
         self.relogin = Relogin(self.workstation, self.workers, self)
         self.presenter = ItemPresenter(session, self.view, self.context, self.preparer,
                                        self.reveal, self.pauses, say, lambda: self.feed.filling)
@@ -106,7 +109,7 @@ class ReviewWindow(QMainWindow):
         self.presenter.item_changed.connect(lambda _id: self.status.clearMessage())
         self.presenter.queue_empty.connect(self._offer_other_queues)
         self.pauses.resumed.connect(self._resumed)
-        self.keys.labels_changed.connect(self._show_labels)
+        self.keys.labels_changed.connect(self.show_labels)
         self.keys.note_changed.connect(lambda note: self.context.show_note(note or None))
         self.keys.decided.connect(self._after_decision)
         self.keys.history_changed.connect(self._history_changed)
@@ -142,6 +145,7 @@ class ReviewWindow(QMainWindow):
         self.reveal.end("close")
         self.physical_keys.stop()
         self._clock.stop()
+        self.policy.stop()
         self.pauses.stop()
         app = QApplication.instance()
         if app is not None:
@@ -150,6 +154,12 @@ class ReviewWindow(QMainWindow):
         self.preparer.close()
         super().closeEvent(event)
         self.closed.emit()
+
+    def _policy_changed(self) -> None:
+        """A coordinator changed the policy: protect with it from now on."""
+        self.preparer.forget()
+        self.presenter.show_current()
+        self.status.say("Your wellness policy was updated.")
 
     def _tick(self) -> None:
         self.refresh_status()
@@ -190,7 +200,7 @@ class ReviewWindow(QMainWindow):
         text = other_queues_text(self.session.queue, queues)
         self.view.show_message(f"{END_OF_QUEUE}\n\n{text}" if text else END_OF_QUEUE)
 
-    def _show_labels(self, chosen: frozenset[str]) -> None:
+    def show_labels(self, chosen: frozenset[str]) -> None:
         self.context.show_chosen_labels(chosen)
         self.legend.show_chosen_labels(chosen)
         show_chosen_labels(self.actions_by_id, self.table, chosen)
@@ -211,7 +221,7 @@ class ReviewWindow(QMainWindow):
         self.first_run = None
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _run_command(self, command: Command) -> None:
+    def run_command(self, command: Command) -> None:
         if self.first_run is not None and command.id != "quit":
             self.first_run.dismiss()  # a key that closes the welcome does nothing else
             return
@@ -230,11 +240,12 @@ class ReviewWindow(QMainWindow):
             "undo": self.keys.undo,
             "reveal_hold": self.reveal.hold,
             "reveal_region": self.reveal.hold_region,
+            "preferences": lambda: change_preferences(self),
             "reveal_toggle": self.reveal.toggle,
             "history": self.history.focus_list,
             "back_to_item": lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason),
             "help": self.show_help,
-            "shortcut_settings": self.change_shortcuts,
+            "shortcut_settings": lambda: change_shortcuts(self),
             "switch_queue": self.switch_queue_requested.emit,
             "retry_now": self.feed.retry_now,
             "quit": self.close,
@@ -246,31 +257,6 @@ class ReviewWindow(QMainWindow):
     def show_help(self) -> None:
         self.reveal.end("help")
         HelpDialog(self.table, self).exec()
-
-    def change_shortcuts(self) -> None:
-        """The shortcuts dialog; saved keys apply at once to menus, legend and help."""
-        self.reveal.end("settings")
-        username = self.workstation.username or ""
-        dialog = ShortcutSettings(build_table(self.session.taxonomy),
-                                  load_overrides(username), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        save_overrides(username, dialog.overrides)
-        self.apply_table(dialog.current)
-        self.status.say("Keyboard shortcuts saved.")
-
-    def apply_table(self, table: CommandTable) -> None:
-        """Use `table` from now on: actions, menus, legend and label chips follow it."""
-        self.table = table
-        self.actions_by_id = rebuild_actions(self, self.actions_by_id, table,
-                                             self._run_command)
-        legend = Legend(table)
-        self.layout_parts.review_page.layout().replaceWidget(self.legend, legend)
-        self.legend.deleteLater()
-        self.legend = legend
-        legend.offer_judgements(not self.presenter.broken)
-        self.context.set_label_commands(table.labels())
-        self._show_labels(self.keys.labels)
 
     # --- keys and window events ------------------------------------------------------
 
