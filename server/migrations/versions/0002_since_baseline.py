@@ -156,6 +156,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('share', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('overlap_k', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_items_share'), ['share'], unique=False)
+        batch_op.add_column(sa.Column('escalated_from', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('escalation_decision', sa.String(length=36), nullable=True))
+        batch_op.create_index(batch_op.f('ix_items_escalated_from'), ['escalated_from'], unique=False)
 
     with op.batch_alter_table('lease_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('share', sa.String(length=16), nullable=True))
@@ -197,6 +200,9 @@ def downgrade() -> None:
         batch_op.drop_column('share')
 
     with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_items_escalated_from'))
+        batch_op.drop_column('escalation_decision')
+        batch_op.drop_column('escalated_from')
         batch_op.drop_index(batch_op.f('ix_items_share'))
         batch_op.drop_column('overlap_k')
         batch_op.drop_column('share')
