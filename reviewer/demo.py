@@ -37,7 +37,7 @@ def start_demo_server(data_dir: Path, *, scale: str = "full") -> DemoServer:
     server_dir = data_dir / "demo-server"
     server_dir.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{server_dir / 'demo.sqlite3'}"
-    server = EmbeddedServer(db_url, server_dir, host="127.0.0.1", port=0)
+    server = EmbeddedServer(db_url, server_dir, host="127.0.0.1", port=0, upgrade_schema=True)
     server.start()
     try:
         marker = server_dir / SEEDED_MARKER
