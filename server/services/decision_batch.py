@@ -188,15 +188,14 @@ def _insert(session: Session, rows: list[dict]) -> set[str]:
     """Insert the rows; return the ids stored (a missing one a concurrent request took)."""
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stored: set[str] = set()
-    for start in range(0, len(rows), _CHUNK):
-        statement = (insert(DecisionRecord).values(rows[start:start + _CHUNK])
-                     .on_conflict_do_nothing(index_elements=["decision_id"])
-                     .returning(DecisionRecord.decision_id))
-        stored |= set(session.scalars(statement))
-    return stored
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    # executemany of one cached statement: SQLAlchemy sends it as multi-row INSERTs
+    # ("insertmanyvalues"), RETURNING the ids actually stored.
+    statement = (insert(DecisionRecord.__table__)
+                 .on_conflict_do_nothing(index_elements=["decision_id"])
+                 .returning(DecisionRecord.__table__.c.decision_id))
+    return set(connection.execute(statement, rows).scalars())
 
 
 def _write_items(session: Session, known: _Known) -> None:
