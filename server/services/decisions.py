@@ -6,6 +6,10 @@ which stays available for review. `skip` is stored like any decision and returns
 item to the queue. A decision may supersede an earlier one of the same reviewer on the
 same item; both are kept and the newer counts. An accepted `escalate` on a queue that
 names an escalation queue puts a copy of the item there (`server.services.escalation`).
+
+A batch is judged in one pass and written with a few multi-row statements
+(`server.services.decision_batch`); the decision-by-decision path below, a savepoint each,
+is the fallback when the database refuses a value of one decision.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ import pytest
 from server_harness import Harness, decision
 
 from server.models import DecisionRecord, Item
+from server.queue_admin import QueueChange, set_queue
 from server.services import decision_batch
+from server.services.escalation import WITHDRAWN
 
 
 def _state(h: Harness, item_id: str) -> tuple[str, str | None]:
@@ -120,3 +122,22 @@ def test_an_id_a_concurrent_request_stored_first_ends_duplicate(
     assert len(calls) == 2
     assert _stored(h) == {first["decision_id"], second["decision_id"]}
     assert _state(h, lease["items"][1]["id"])[0] == "decided"
+
+
+def test_an_escalate_undone_in_the_same_batch_is_withdrawn(backend_harness: Harness) -> None:
+    h = backend_harness
+    [original] = h.queue("q", 1)
+    h.queue("tier", 0)
+    set_queue(h.db, "q", QueueChange(escalation_queue="tier"))
+    alice = h.user("alice")
+    lease = h.lease(alice, "q")
+    first = decision(original, lease["lease_id"], "escalate", labels=["spam"])
+    undo = decision(original, lease["lease_id"], "approve", supersedes=first["decision_id"])
+    again = decision(original, lease["lease_id"], "escalate", supersedes=undo["decision_id"])
+    results = h.post_decisions(alice, first, undo, again)
+    assert [r["status"] for r in results] == ["accepted"] * 3
+    with h.db.session() as session:
+        withdrawn = session.get(Item, f"esc-{first['decision_id']}")
+        live = session.get(Item, f"esc-{again['decision_id']}")
+        assert withdrawn is not None and withdrawn.state == WITHDRAWN
+        assert live is not None and live.state == "pending" and live.queue == "tier"
