@@ -6,6 +6,10 @@ which stays available for review. `skip` is stored like any decision and returns
 item to the queue. A decision may supersede an earlier one of the same reviewer on the
 same item; both are kept and the newer counts. An accepted `escalate` on a queue that
 names an escalation queue puts a copy of the item there (`server.services.escalation`).
+
+A batch is judged in one pass and written with a few multi-row statements
+(`server.services.decision_batch`); the decision-by-decision path below, a savepoint each,
+is the fallback when the database refuses a value of one decision.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session
 from reviewer.protocol import Decision, DecisionBatch, DecisionResult, DecisionResults
 from server.db import Database
 from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
+from server.services.decision_batch import Rejected, record_batch
 from server.services.escalation import escalate, withdraw_superseded
 from server.services.leasing import lease_is_live
 from server.services.shared_items import shared_status
@@ -30,15 +35,13 @@ CLOCK_SKEW = timedelta(minutes=10)
 the server received it: further out, the client's clock (or the client) is wrong."""
 
 
-class Rejected(Exception):
-    """A decision the server refuses to record; the message is the reason."""
 
 
 def _aware(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-def _check_times(decision: Decision, lease: Lease, now: datetime) -> None:
+def check_times(decision: Decision, lease: Lease, now: datetime) -> None:
     earliest, latest = lease.created_at - CLOCK_SKEW, now + CLOCK_SKEW
     for name, at in (("started_at", decision.started_at), ("decided_at", decision.decided_at)):
         if not earliest <= _aware(at) <= latest:
@@ -54,7 +57,7 @@ def _check(session: Session, decision: Decision, reviewer: str) -> tuple[Item, L
     if (lease is None or lease.reviewer != reviewer
             or session.get(LeaseItem, (lease.id, item.id)) is None):
         raise Rejected("the item was never leased to you under this lease")
-    _check_times(decision, lease, utcnow())
+    check_times(decision, lease, utcnow())
     queue = session.get(Queue, item.queue)
     assert queue is not None
     if decision.action not in allowed_actions(queue):
@@ -108,7 +111,7 @@ def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResu
         supersedes=str(decision.supersedes) if decision.supersedes else None, status=status,
         started_at=decision.started_at, decided_at=decision.decided_at, received_at=now,
         events=[event.model_dump(mode="json", exclude_none=True) for event in decision.events],
-        client=decision.client, handle_ms=_handle_ms(decision),
+        client=decision.client, handle_ms=handle_ms(decision),
         reveals=sum(event.type == "reveal_start" for event in decision.events),
     )
     session.add(record)
@@ -120,7 +123,7 @@ def _record(session: Session, decision: Decision, reviewer: str) -> DecisionResu
     return DecisionResult(decision_id=decision.decision_id, status=status)
 
 
-def _handle_ms(decision: Decision) -> int:
+def handle_ms(decision: Decision) -> int:
     """The reviewer's handle time, clamped to a week (client clocks are not trusted)."""
     started, decided = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)
                         for moment in (decision.started_at, decision.decided_at))
@@ -128,6 +131,20 @@ def _handle_ms(decision: Decision) -> int:
 
 
 def record_decisions(db: Database, batch: DecisionBatch, reviewer: str) -> DecisionResults:
+    """One pass and a few multi-row statements (`decision_batch`); when the database
+    refuses a value the batch is written again decision by decision, so that the bad
+    one alone is rejected."""
+    try:
+        with db.writer() as session:
+            return DecisionResults(results=record_batch(session, batch.decisions, reviewer))
+    except OperationalError:
+        raise  # busy or broken: the whole batch is answered 503/500 and retried
+    except DBAPIError:
+        pass
+    return _record_one_by_one(db, batch, reviewer)
+
+
+def _record_one_by_one(db: Database, batch: DecisionBatch, reviewer: str) -> DecisionResults:
     results: list[DecisionResult] = []
     with db.writer() as session:
         for decision in batch.decisions:
@@ -139,7 +156,7 @@ def record_decisions(db: Database, batch: DecisionBatch, reviewer: str) -> Decis
                 results.append(DecisionResult(decision_id=decision.decision_id,
                                               status="duplicate"))
             except OperationalError:
-                raise  # busy or broken: the whole batch is answered 503/500 and retried
+                raise
             except DBAPIError as exc:
                 # The database refused a value of this decision alone: reject it, keep
                 # the rest of the batch (its savepoint was rolled back).

@@ -1,0 +1,253 @@
+"""A decision batch judged in one pass and written with a few multi-row statements.
+
+Everything the batch refers to (items, leases, lease-item assignments, superseded
+decisions, ids already stored) is loaded with a handful of `IN (...)` queries; each
+decision is then judged alone in Python by the rules of `server.services.decisions`,
+against a view of the store that includes the decisions before it in the same batch
+(two decisions on one item, a decision superseding one earlier in the batch). Accepted
+and late rows go in with one `INSERT ... ON CONFLICT DO NOTHING RETURNING`; an id a
+concurrent request stored first comes back missing, and the batch is judged again with
+that id known (it then answers `duplicate`). Item state changes are a few UPDATEs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from reviewer.protocol import Decision, DecisionResult
+from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
+from server.services.escalation import escalate, withdraw_superseded
+from server.services.leasing import lease_is_live
+from server.services.shared_items import DEFAULT_OVERLAP_K, OVERLAP
+from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
+
+_CHUNK = 500  # ids per IN (...): well under every driver's parameter limit
+_SEEN = (DecisionRecord.decision_id, DecisionRecord.reviewer, DecisionRecord.item_id)
+
+
+class Rejected(Exception):
+    """A decision the server refuses to record; the message is the reason."""
+
+
+def _chunks(values: set) -> list[list]:
+    ordered = sorted(values, key=str)
+    return [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
+
+
+@dataclass
+class _Known:
+    """The store as the batch sees it, updated as each decision is judged."""
+
+    items: dict[str, Item]
+    leases: dict[str, Lease]
+    assigned: dict[tuple[str, str], str | None]  # (lease, item) -> share
+    queues: dict[str, Queue]
+    stored: set[str]  # decision ids already stored (or stored earlier in the batch)
+    earlier: dict[str, tuple[str, str]]  # decision id -> (reviewer, item)
+    replaced_by: dict[str, str]  # decision id -> the decision superseding it
+    others: dict[str, int]  # overlap item -> other reviewers who decided it on time
+    state: dict[str, str] = field(default_factory=dict)  # item -> state after the batch
+    holder: dict[str, str | None] = field(default_factory=dict)  # item -> lease_id
+
+
+def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
+    ids = {str(d.decision_id) for d in decisions}
+    sup = {str(d.supersedes) for d in decisions if d.supersedes is not None}
+    item_ids, lease_ids = {d.item_id for d in decisions}, {d.lease_id for d in decisions}
+    stored: set[str] = set()
+    earlier: dict[str, tuple[str, str]] = {}
+    replaced_by: dict[str, str] = {}
+    items: dict[str, Item] = {}
+    leases: dict[str, Lease] = {}
+    assigned: dict[tuple[str, str], str | None] = {}
+    for chunk in _chunks(ids):
+        stored |= set(session.scalars(select(DecisionRecord.decision_id).where(
+            DecisionRecord.decision_id.in_(chunk))))
+    for chunk in _chunks(sup):
+        earlier |= {d: (r, i) for d, r, i in session.execute(
+            select(*_SEEN).where(DecisionRecord.decision_id.in_(chunk)))}
+        replaced_by |= {s: d for s, d in session.execute(
+            select(DecisionRecord.supersedes, DecisionRecord.decision_id)
+            .where(DecisionRecord.supersedes.in_(chunk)))}
+    for chunk in _chunks(item_ids):
+        items |= {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(chunk)))}
+    for chunk in _chunks(lease_ids):
+        leases |= {x.id: x for x in session.scalars(select(Lease).where(Lease.id.in_(chunk)))}
+    pairs = {(d.lease_id, d.item_id) for d in decisions}
+    for chunk in _chunks(pairs):
+        assigned |= {(lid, iid): share for lid, iid, share in session.execute(
+            select(LeaseItem.lease_id, LeaseItem.item_id, LeaseItem.share).where(
+                tuple_(LeaseItem.lease_id, LeaseItem.item_id).in_(chunk)))}
+    names = {item.queue for item in items.values()}
+    queues = {q.name: q for q in session.scalars(select(Queue).where(Queue.name.in_(names)))}
+    overlap = {i.id for i in items.values() if i.share == OVERLAP}
+    others: dict[str, int] = {}
+    for chunk in _chunks(overlap):
+        others |= dict(session.execute(  # type: ignore[arg-type]
+            select(DecisionRecord.item_id, func.count(func.distinct(DecisionRecord.reviewer)))
+            .where(DecisionRecord.item_id.in_(chunk), DecisionRecord.reviewer != reviewer,
+                   DecisionRecord.status == "accepted", DecisionRecord.action != SKIP)
+            .group_by(DecisionRecord.item_id)).all())
+    return _Known(items, leases, assigned, queues, stored, earlier, replaced_by, others,
+                  {i.id: i.state for i in items.values()},
+                  {i.id: i.lease_id for i in items.values()})
+
+
+def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> Item:
+    from server.services.decisions import check_times  # one rule, kept there
+
+    item = known.items.get(decision.item_id)
+    lease = known.leases.get(decision.lease_id)
+    if item is None:
+        raise Rejected(f"unknown item {decision.item_id}")
+    if (lease is None or lease.reviewer != reviewer
+            or (lease.id, item.id) not in known.assigned):
+        raise Rejected("the item was never leased to you under this lease")
+    check_times(decision, lease, now)
+    queue = known.queues[item.queue]
+    if decision.action not in allowed_actions(queue):
+        raise Rejected(f"action {decision.action!r} is not in the taxonomy of {queue.name}")
+    unknown = set(decision.labels) - allowed_labels(queue)
+    if unknown:
+        raise Rejected(f"labels not in the taxonomy of {queue.name}: {sorted(unknown)}")
+    if decision.supersedes is not None:
+        sup = str(decision.supersedes)
+        if known.earlier.get(sup) != (reviewer, item.id):
+            raise Rejected("supersedes names no earlier decision of yours on this item")
+        if sup in known.replaced_by:
+            raise Rejected("the decision it supersedes was already replaced by "
+                           f"{known.replaced_by[sup]}")
+    return item
+
+
+def _status(known: _Known, item: Item, lease: Lease, decision: Decision, reviewer: str,
+            now: datetime) -> str:
+    """`accepted` or `late`, changing the batch's view of the item as `_apply` and
+    `shared_status` change the item."""
+    live = lease_is_live(lease, now)
+    if known.assigned[(lease.id, item.id)] is not None:  # a shared assignment
+        if not live:
+            return "late"
+        if (item.share == OVERLAP and decision.action != SKIP
+                and known.state[item.id] == "pending"
+                and known.others.get(item.id, 0) + 1 >= (item.overlap_k or DEFAULT_OVERLAP_K)):
+            known.state[item.id] = "decided"
+        return "accepted"
+    if not live or known.holder[item.id] != lease.id:
+        return "late"
+    if decision.action == SKIP:
+        known.state[item.id], known.holder[item.id] = "pending", None
+    else:
+        known.state[item.id] = "decided"
+    return "accepted"
+
+
+def _judge(known: _Known, decisions: list[Decision], reviewer: str, now: datetime,
+           ) -> tuple[list[DecisionResult], list[dict]]:
+    from server.services.decisions import handle_ms
+
+    results, rows = [], []
+    for decision in decisions:
+        did = str(decision.decision_id)
+        if did in known.stored:
+            results.append(DecisionResult(decision_id=decision.decision_id,
+                                          status="duplicate"))
+            continue
+        try:
+            item = _check(known, decision, reviewer, now)
+        except Rejected as exc:
+            results.append(DecisionResult(decision_id=decision.decision_id,
+                                          status="rejected", reason=str(exc)[:500]))
+            continue
+        lease = known.leases[decision.lease_id]
+        status = _status(known, item, lease, decision, reviewer, now)
+        sup = str(decision.supersedes) if decision.supersedes else None
+        known.stored.add(did)
+        known.earlier[did] = (reviewer, item.id)
+        if sup is not None:
+            known.replaced_by[sup] = did
+        rows.append(dict(
+            decision_id=did, item_id=item.id, lease_id=lease.id, reviewer=reviewer,
+            queue=item.queue, action=decision.action, labels=list(decision.labels),
+            note=decision.note, supersedes=sup, status=status,
+            started_at=decision.started_at, decided_at=decision.decided_at, received_at=now,
+            events=[e.model_dump(mode="json", exclude_none=True) for e in decision.events],
+            client=decision.client, handle_ms=handle_ms(decision),
+            reveals=sum(e.type == "reveal_start" for e in decision.events)))
+        results.append(DecisionResult(decision_id=decision.decision_id, status=status))
+    return results, rows
+
+
+def _insert(session: Session, rows: list[dict]) -> set[str]:
+    """Insert the rows; return the ids stored (a missing one a concurrent request took)."""
+    if not rows:
+        return set()
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    # executemany of one cached statement: SQLAlchemy sends it as multi-row INSERTs
+    # ("insertmanyvalues"), RETURNING the ids actually stored.
+    statement = (insert(DecisionRecord.__table__)
+                 .on_conflict_do_nothing(index_elements=["decision_id"])
+                 .returning(DecisionRecord.__table__.c.decision_id))
+    return set(connection.execute(statement, rows).scalars())
+
+
+def _write_items(session: Session, known: _Known) -> None:
+    """A few UPDATEs: the items whose state or holder changed, grouped by the change."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for item in known.items.values():
+        state, holder = known.state[item.id], known.holder[item.id]
+        if state != item.state or holder != item.lease_id:
+            groups.setdefault((state, holder is None and item.lease_id is not None),
+                              []).append(item.id)
+    for (state, cleared), ids in groups.items():
+        values: dict[str, object] = {"state": state}
+        if cleared:
+            values |= {"lease_id": None, "lease_expires_at": None}
+        session.execute(update(Item).where(Item.id.in_(ids)).values(**values),
+                        execution_options={"synchronize_session": False})
+
+
+def record_batch(session: Session, decisions: list[Decision], reviewer: str,
+                 ) -> list[DecisionResult]:
+    """Judge and write the batch in the caller's transaction; up to three tries when
+    concurrent requests store some of its ids first."""
+    known_taken: set[str] = set()
+    for _attempt in range(3):
+        now = utcnow()
+        with session.begin_nested() as savepoint:
+            known = _load(session, decisions, reviewer)
+            known.stored |= known_taken
+            results, rows = _judge(known, decisions, reviewer, now)
+            stored = _insert(session, rows)
+            taken = {row["decision_id"] for row in rows} - stored
+            if taken:  # judged with a stale view: judge again, those ids now duplicates
+                known_taken |= taken
+                savepoint.rollback()
+                session.expire_all()
+                continue
+            _write_items(session, known)
+            _escalations(session, known, rows)
+            return results
+    raise RuntimeError("decision batch kept colliding with concurrent writers")
+
+
+def _escalations(session: Session, known: _Known, rows: list[dict]) -> None:
+    """Per accepted decision on an unshared item, in batch order: withdraw the copy a
+    superseded `escalate` made, and escalate (both rare: one or two statements each)."""
+    for row in rows:
+        item = known.items[row["item_id"]]
+        if row["status"] != "accepted" or item.share is not None:
+            continue
+        if row["supersedes"] is None and row["action"] != "escalate":
+            continue
+        record = DecisionRecord(**row)
+        withdraw_superseded(session, record)
+        escalate(session, item, record)
+    session.flush()
