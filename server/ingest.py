@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from reviewer.protocol import MAX_MEDIA_BYTES, MAX_TEXT_CHARS, MediaRef, Name, Severity
 from server.db import Database
-from server.media_store import MediaStore
+from server.media_store import MediaStore, MediaStoreError
 from server.models import IngestKey, Item
 from server.services.items import add_item, store_preview
 from server.text_guard import has_control_characters
@@ -217,6 +217,8 @@ def ingest_source(db: Database, store: MediaStore, queue: str, src: Source,
             session.add_all(IngestKey(key=key, item_id=item.id) for key in keys)
         summary.added.append((src.label, item.id))
     except Refused as exc:
+        summary.refused.append((src.label, str(exc)))
+    except MediaStoreError as exc:
         summary.refused.append((src.label, str(exc)))
     except OSError as exc:
         summary.refused.append((src.label, f"cannot read it ({exc.strerror or exc})"))

@@ -25,6 +25,11 @@ CHUNK = 256 * 1024
 MediaSource = bytes | Path | IO[bytes]
 
 
+class MediaStoreError(OSError):
+    """The object store failed (unreachable, refused credentials, no such bucket): a 503
+    to clients, never a 500 and never the store's own message."""
+
+
 @dataclass
 class MediaBody:
     """An open stored object: its size and its bytes in chunks (closed when exhausted)."""
@@ -175,47 +180,51 @@ class S3MediaStore(MediaStore):
         code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
         return code in {"404", "NoSuchKey", "NotFound"}
 
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """A client call; the store's failures become MediaStoreError, a missing key
+        returns None."""
+        from boto3.exceptions import S3UploadFailedError
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(self.client, name)(*args, **kwargs)
+        except ClientError as exc:
+            if self._missing(exc):
+                return None
+            raise MediaStoreError(f"object store: {name} failed "
+                                  f"({exc.response.get('Error', {}).get('Code')})") from exc
+        except (BotoCoreError, S3UploadFailedError) as exc:
+            raise MediaStoreError(f"object store: {name} failed ({type(exc).__name__})"
+                                  ) from exc
+
     def write_raw(self, sha256: str, src: MediaSource) -> None:
         # An object appears whole or not at all, so concurrent writers are safe.
         if isinstance(src, bytes):
-            self.client.put_object(Bucket=self.bucket, Key=self.key(sha256), Body=src)
+            self._call("put_object", Bucket=self.bucket, Key=self.key(sha256), Body=src)
         elif isinstance(src, Path):
-            self.client.upload_file(str(src), self.bucket, self.key(sha256))
+            self._call("upload_file", str(src), self.bucket, self.key(sha256))
         else:
-            self.client.upload_fileobj(src, self.bucket, self.key(sha256))
+            self._call("upload_fileobj", src, self.bucket, self.key(sha256))
 
     def adopt(self, tmp: Path, sha256: str) -> None:
         try:
             if not self.exists(sha256):
-                self.client.upload_file(str(tmp), self.bucket, self.key(sha256))
+                self._call("upload_file", str(tmp), self.bucket, self.key(sha256))
         finally:
             tmp.unlink(missing_ok=True)
 
     def exists(self, sha256: str) -> bool:
-        from botocore.exceptions import ClientError
-
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self.key(sha256))
-        except ClientError as exc:
-            if self._missing(exc):
-                return False
-            raise
-        return True
+        return self._call("head_object", Bucket=self.bucket, Key=self.key(sha256)) is not None
 
     def open(self, sha256: str) -> MediaBody | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            got = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
-        except ClientError as exc:
-            if self._missing(exc):
-                return None
-            raise
+        got = self._call("get_object", Bucket=self.bucket, Key=self.key(sha256))
+        if got is None:
+            return None
         stream = got["Body"]
         return MediaBody(int(got["ContentLength"]), stream.iter_chunks(CHUNK), stream.close)
 
     def delete(self, sha256: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
+        self._call("delete_object", Bucket=self.bucket, Key=self.key(sha256))
 
 
 def open_media_store(media_url: str | None, data_dir: Path, *,

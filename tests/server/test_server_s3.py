@@ -1,7 +1,8 @@
 """Media in an S3-compatible bucket (`media_url = s3://bucket/prefix`), against moto in
 server mode on loopback: ingest (the API and the command line) writes objects, a leaseholder
 streams them back intact, the access rule and the error replies are those of local files,
-a large object arrives whole, and seeding's deliberately broken media still works.
+a large object is uploaded in parts and arrives whole, seeding (with its deliberately
+broken media) fills the bucket, and the local and S3 stores behave alike.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from server.cli import main
 from server.db import Database
 from server.embedded import EmbeddedServer
 from server.media_gen import encode, synthetic_image
-from server.media_store import S3MediaStore
+from server.media_store import MediaStore, S3MediaStore, open_media_store
 from server.models import Item
 from server.services.items import add_item, ensure_queue
 
@@ -218,7 +219,82 @@ def test_cli_ingest_with_media_url_streams_files_to_the_bucket(
 
 
 def test_a_bad_media_url_is_refused() -> None:
-    from server.media_store import open_media_store
-
     with pytest.raises(ValueError, match="s3://bucket/prefix"):
         open_media_store("ftp://somewhere/x", Path("/tmp"))
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> MediaStore:
+    if request.param == "local":
+        return open_media_store(None, tmp_path)
+    endpoint = request.getfixturevalue("s3_endpoint")
+    request.getfixturevalue("bucket")
+    return open_media_store(f"s3://{BUCKET}/{PREFIX}", tmp_path, endpoint_url=endpoint)
+
+
+def test_both_stores_take_bytes_paths_and_file_objects_alike(any_store: MediaStore,
+                                                             tmp_path: Path) -> None:
+    store = any_store
+    data = os.urandom(300_000)
+    src = tmp_path / "src.bin"
+    src.write_bytes(data)
+    sha = hashlib.sha256(data).hexdigest()
+    assert not store.exists(sha) and store.open(sha) is None
+    assert store.put(src) == sha and store.exists(sha)
+    with src.open("rb") as f:
+        assert store.put(f) == sha
+    assert store.put(data) == sha
+    body = store.open(sha)
+    assert body is not None and body.size == len(data)
+    chunks = list(body)
+    assert len(chunks) > 1 and b"".join(chunks) == data  # in chunks, not whole
+    store.delete(sha)
+    assert not store.exists(sha)
+
+
+def test_seed_demo_with_media_url_puts_everything_in_the_bucket(
+        tmp_path: Path, s3_endpoint: str, bucket: Any) -> None:
+    from server.seed import seed_demo
+
+    db_url, data_dir = f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "data"
+    summary = seed_demo(db_url, data_dir, scale="small", media_url=f"s3://{BUCKET}/{PREFIX}",
+                        s3_endpoint_url=s3_endpoint)
+    assert summary.broken
+    db = Database(db_url, strict=True)
+    try:
+        with db.session() as session:
+            shas = {s for item in session.query(Item).all()
+                    for s in (item.media_sha256, item.preview_sha256) if s}
+    finally:
+        db.dispose()
+    assert shas and {_key(s) for s in shas} <= _keys(bucket)
+    assert not (data_dir / "media").exists()
+
+
+def test_a_failing_store_is_a_503_not_a_500(tmp_path: Path, s3_endpoint: str) -> None:
+    """A bucket that is not there (or refuses the server's key): the client is told to
+    retry, and the store's own message stays in the server's log."""
+    server = EmbeddedServer(f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "data",
+                            lease_ttl=60, media_url="s3://no-such-bucket/x",
+                            s3_endpoint_url=s3_endpoint).start()
+    h = Harness(server)
+    try:
+        admin, alice = h.user("root", "admin"), h.user("alice")
+        with h.db.writer() as session:
+            ensure_queue(session, "q")
+            add_item(session, queue="q", kind="image", category="test", severity=0,
+                     media=MediaRef(sha256="ab" * 32, mime="image/png", bytes=10))
+        png = encode(synthetic_image(16, 16, 1), "PNG")
+        posted = h.http.post("/items", headers=admin, json={
+            "queue": "q", "kind": "image", "category": "test", "mime": "image/png",
+            "media_base64": base64.b64encode(png).decode()})
+        assert posted.status_code == 503 and posted.json()["error"] == "media_unavailable"
+        assert "Retry-After" in posted.headers
+        h.lease(alice, "q", 1)
+        got = h.http.get(f"/media/{'ab' * 32}", headers=alice)
+        assert got.status_code == 503 and got.json()["error"] == "media_unavailable"
+        assert "no-such-bucket" not in got.text
+        assert h.http.get(f"/media/{'ab' * 32}", headers=h.user("bob")).status_code == 403
+    finally:
+        h.close()
+        server.stop()
