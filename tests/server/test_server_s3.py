@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -298,3 +300,57 @@ def test_a_failing_store_is_a_503_not_a_500(tmp_path: Path, s3_endpoint: str) ->
     finally:
         h.close()
         server.stop()
+
+
+class _SlowBody:
+    """An S3 body whose second chunk comes only once the client holds the first one."""
+
+    def __init__(self, first_seen: threading.Event) -> None:
+        self.first_seen = first_seen
+        self.closed = False
+
+    def iter_chunks(self, _size: int) -> Iterator[bytes]:
+        yield b"a" * 65536
+        assert self.first_seen.wait(10), "the server held the body back"
+        yield b"b" * 65536
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _StubClient:
+    def __init__(self, body: _SlowBody) -> None:
+        self.body = body
+
+    def get_object(self, **_: Any) -> dict[str, Any]:
+        return {"Body": self.body, "ContentLength": 2 * 65536}
+
+
+def test_the_route_streams_the_object_rather_than_buffering_it(s3_harness: Harness) -> None:
+    """The server sends the first chunk before the store has given it the second: it never
+    holds an object whole (with moto itself this cannot be seen, as moto keeps objects in
+    memory)."""
+    h = s3_harness
+    h.queue("q", 1, images=1)
+    alice = h.user("alice")
+    sha = h.lease(alice, "q", 1)["items"][0]["media"]["sha256"]
+    first_seen = threading.Event()
+    body = _SlowBody(first_seen)
+    app = h.server._server.config.app  # type: ignore[union-attr]
+    real = app.state.media
+    app.state.media = S3MediaStore(BUCKET, PREFIX, client=_StubClient(body))
+    try:
+        with h.http.stream("GET", f"/media/{sha}", headers=alice) as reply:
+            assert reply.status_code == 200
+            pieces = reply.iter_raw()
+            received = next(pieces)
+            first_seen.set()
+            for piece in pieces:
+                received += piece
+    finally:
+        app.state.media = real
+    assert received == b"a" * 65536 + b"b" * 65536
+    deadline = time.monotonic() + 5  # closed by the server thread once the body is sent
+    while not body.closed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert body.closed
