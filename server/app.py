@@ -23,7 +23,7 @@ from server.db import Database
 from server.errors import install_error_handlers
 from server.file_modes import secure_storage
 from server.health import health_routes
-from server.media_store import MediaStore
+from server.media_store import open_media_store
 from server.metrics import RequestMetrics, metrics_endpoint
 from server.routes import auth, decisions, items, leases, media, policy, qa, queues, wellness
 from server.text_guard import RefuseControlCharacters
@@ -44,7 +44,8 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
                   docs_url=docs, redoc_url=None)
     app.state.settings = settings
     app.state.db = db
-    app.state.media = MediaStore(settings.media_dir)
+    app.state.media = open_media_store(settings.media_url, settings.data_dir,
+                                       endpoint_url=settings.s3_endpoint_url)
     app.state.login_throttle = LoginThrottle(settings)
     guards = {queues: [Depends(queue_access)], leases: [Depends(renewal_rule)]}
     for module in ROUTERS:

@@ -36,7 +36,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         before, head = db.upgrade_schema()
     finally:
         db.dispose()
-    (data_dir / "media").mkdir(exist_ok=True)
+    if not args.media_url:
+        (data_dir / "media").mkdir(exist_ok=True)
     print(f"schema ready in {db.url} (revision {head}"
           + (f", upgraded from {before})" if before and before != head else ")"))
     return 0
@@ -74,7 +75,8 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from server.seed import seed_demo  # Pillow work: imported only when seeding
 
     db_url, data_dir = _locations(args)
-    summary = seed_demo(db_url, data_dir, scale=args.scale)
+    summary = seed_demo(db_url, data_dir, scale=args.scale, media_url=args.media_url,
+                        s3_endpoint_url=args.s3_endpoint_url)
     print(f"queues: {', '.join(summary.queues)}; items: {summary.items_total} "
           f"({summary.items_created} new); broken cases: {summary.broken}")
     for username, password in summary.passwords.items():
@@ -92,7 +94,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("error: --workers must be at least 1", file=sys.stderr)
         return 2
     settings = ServerSettings(db_url=db_url, data_dir=data_dir, lease_ttl=args.lease_ttl,
-                              token_ttl=args.token_ttl, api_docs=args.api_docs)
+                              token_ttl=args.token_ttl, api_docs=args.api_docs,
+                              media_url=args.media_url, s3_endpoint_url=args.s3_endpoint_url)
     if args.workers > 1:
         return _serve_workers(args, settings)
     import uvicorn
@@ -183,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "postgresql+psycopg://...); default: SQLite in the data directory")
     common.add_argument("--data-dir", metavar="DIR", help="where media (and the default "
                         "database) live")
+    common.add_argument("--media-url", metavar="URL", help="s3://bucket/prefix: media in an "
+                        "S3-compatible bucket (default: files in the data directory)")
+    common.add_argument("--s3-endpoint-url", metavar="URL", help="the S3 endpoint (default: "
+                        "AWS_ENDPOINT_URL or AWS); credentials from the AWS_* variables")
     parser = argparse.ArgumentParser(prog="reviewer-server", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", parents=[common], help="create the schema").set_defaults(

@@ -10,7 +10,7 @@ from pathlib import Path
 from server.cli_common import audit_cli, locations
 from server.db import Database
 from server.ingest import IngestSummary, Refused, ingest_source, sources
-from server.media_store import MediaStore
+from server.media_store import open_media_store
 from server.services.items import ensure_queue
 
 
@@ -18,7 +18,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     """Each source: media and its preview written (content-addressed) first, then one short
     write transaction, so a running server keeps answering while files are ingested."""
     db_url, data_dir = locations(args)
-    db, store = Database(db_url, strict=True), MediaStore(data_dir / "media")
+    db = Database(db_url, strict=True)
+    store = open_media_store(args.media_url, data_dir, endpoint_url=args.s3_endpoint_url)
     summary = IngestSummary()
     try:
         db.create_schema()

@@ -82,6 +82,12 @@ class ServerSettings:
     offline_lease_ttl: float = 10 * 3600.0
     """Seconds a lease taken offline on purpose lasts (a working day)."""
 
+    media_url: str | None = None
+    """Where media live: None for files under `data_dir/media`, or `s3://bucket/prefix` for
+    an S3-compatible bucket (`serve --media-url`)."""
+    s3_endpoint_url: str | None = None
+    """The S3 endpoint (`--s3-endpoint-url`); else boto3's AWS_ENDPOINT_URL and AWS_* settings."""
+
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"

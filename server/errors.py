@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reviewer.protocol import ErrorReply
+from server.media_store import MediaStoreError
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,13 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return busy_response("The database is busy with other writes; try again shortly.")
 
 
+async def _media_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The object store failed: the client retries later, as for a busy database."""
+    log.warning("media store failed: %s %s: %s", request.method, request.url.path, exc)
+    return error_response(503, "media_unavailable", "The media store is unavailable; try "
+                          "again shortly.", {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 async def _pool_exhausted(request: Request, _exc: Exception) -> JSONResponse:
     log.warning("connection pool exhausted: %s %s", request.method, request.url.path)
     return busy_response("The server has no free database connection; try again shortly.")
@@ -127,6 +135,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
+    app.add_exception_handler(MediaStoreError, _media_unavailable)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(IntegrityError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

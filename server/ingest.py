@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from reviewer.protocol import MAX_MEDIA_BYTES, MAX_TEXT_CHARS, MediaRef, Name, Severity
 from server.db import Database
-from server.media_store import MediaStore
+from server.media_store import MediaStore, MediaStoreError
 from server.models import IngestKey, Item
 from server.services.items import add_item, store_preview
 from server.text_guard import has_control_characters
@@ -139,9 +139,9 @@ def _stream_into(store: MediaStore, path: Path, mime: str) -> tuple[str, int, Pa
         raise Refused("the file is empty")
     if size > MAX_MEDIA_BYTES:
         raise Refused(f"media files are limited to {MAX_MEDIA_BYTES // (1024 * 1024)} MiB")
-    store.directory.mkdir(parents=True, exist_ok=True)
+    store.staging_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=store.directory, prefix=".ingest-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=store.staging_dir, prefix=".ingest-", suffix=".tmp")
     try:
         with path.open("rb") as src, os.fdopen(fd, "wb") as out:
             head = src.read(CHUNK)
@@ -172,7 +172,7 @@ def _orphan(db: Database, store: MediaStore, *refs: MediaRef | None) -> None:
             used = session.scalar(select(Item.id).where(
                 (Item.media_sha256 == ref.sha256) | (Item.preview_sha256 == ref.sha256)).limit(1))
             if used is None:
-                store.path(ref.sha256).unlink(missing_ok=True)
+                store.delete(ref.sha256)
 
 
 def ingest_source(db: Database, store: MediaStore, queue: str, src: Source,
@@ -199,10 +199,10 @@ def ingest_source(db: Database, store: MediaStore, queue: str, src: Source,
                     summary.present.append((src.label, found))
                     return
                 written = not store.exists(sha)
-                store.path(sha).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, store.path(sha))
-                if kind == "image":
-                    preview = store_preview(store, kind, store.path(sha).read_bytes(), mime)
+                image = tmp.read_bytes() if kind == "image" else None
+                store.adopt(tmp, sha)
+                if image is not None:
+                    preview = store_preview(store, kind, image, mime)
             else:
                 raise Refused(f"not a text, image or video file ({mime or 'unknown type'})")
         content = media.sha256 if media else hashlib.sha256((text or "").encode()).hexdigest()
@@ -217,6 +217,8 @@ def ingest_source(db: Database, store: MediaStore, queue: str, src: Source,
             session.add_all(IngestKey(key=key, item_id=item.id) for key in keys)
         summary.added.append((src.label, item.id))
     except Refused as exc:
+        summary.refused.append((src.label, str(exc)))
+    except MediaStoreError as exc:
         summary.refused.append((src.label, str(exc)))
     except OSError as exc:
         summary.refused.append((src.label, f"cannot read it ({exc.strerror or exc})"))

@@ -35,7 +35,7 @@ from server.media_gen import (
     tampered,
     truncated_jpeg,
 )
-from server.media_store import MediaStore
+from server.media_store import MediaStore, open_media_store
 from server.models import Item, QueueRoute, User, utcnow
 from server.security import hash_password
 from server.seed_content import (
@@ -239,8 +239,10 @@ def _seed_escalation_tier(db: Database, summary: SeedSummary) -> None:
 
 
 def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] | None = None,
-              scale: Scale = "full") -> SeedSummary:
-    """Create the demo users, queues and synthetic items that are missing."""
+              scale: Scale = "full", media_url: str | None = None,
+              s3_endpoint_url: str | None = None) -> SeedSummary:
+    """Create the demo users, queues and synthetic items that are missing (media in
+    data_dir/media, or in the bucket of `media_url`)."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db_url = db_url or default_db_url(data_dir)
@@ -251,7 +253,7 @@ def seed_demo(db_url: str | None, data_dir: Path, *, passwords: dict[str, str] |
     base = (utcnow() - timedelta(hours=2)).replace(microsecond=0)
     try:
         db.create_schema()
-        store = MediaStore(data_dir / "media")
+        store = open_media_store(media_url, data_dir, endpoint_url=s3_endpoint_url)
         _seed_users(db, db_url, passwords, summary)
         for plan in QUEUES:
             _seed_queue(db, store, plan, scale, summary, base)

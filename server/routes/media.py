@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from sqlalchemy import and_, case, or_, select
 
 from server.deps import DbDep, ReviewerOrQA
@@ -25,10 +25,11 @@ Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 @router.get(
     "/media/{sha256}",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-def get_media(sha256: Sha256Path, user: ReviewerOrQA, db: DbDep, request: Request) -> FileResponse:
+def get_media(sha256: Sha256Path, user: ReviewerOrQA, db: DbDep, request: Request
+              ) -> StreamingResponse:
     now = utcnow()
     with db.session() as session:
         mime_of_match = case((Item.media_sha256 == sha256, Item.mime), else_=PREVIEW_MIME)
@@ -44,8 +45,11 @@ def get_media(sha256: Sha256Path, user: ReviewerOrQA, db: DbDep, request: Reques
     if mime is None:
         raise ApiError(403, "no_live_lease",
                        "Media is served only for items under your live lease.")
+    # The rule above is the only access check, whatever the store: files or a bucket.
     store: MediaStore = request.app.state.media
-    if not store.exists(sha256):
+    body = store.open(sha256)
+    if body is None:
         raise ApiError(404, "media_missing", "The media file is missing on the server.")
-    return FileResponse(store.path(sha256), media_type=mime,
-                        headers={"Cache-Control": "no-store"})
+    return StreamingResponse(body, media_type=mime,
+                             headers={"Cache-Control": "no-store",
+                                      "Content-Length": str(body.size)})

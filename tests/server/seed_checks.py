@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 
 from server.db import Database
 from server.demo_scenes import BANNER_COLOUR, EXIF_DESCRIPTION, EXIF_ORIENTATION
-from server.media_store import MediaStore
+from server.media_store import LocalMediaStore as MediaStore
 from server.models import Item
 
 SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {

@@ -22,7 +22,7 @@ from reviewer.protocol import API_PREFIX, MediaRef
 from server.db import Database
 from server.embedded import EmbeddedServer
 from server.media_gen import encode, synthetic_image
-from server.media_store import MediaStore
+from server.media_store import open_media_store
 from server.models import AccessToken, User, utcnow
 from server.security import hash_password, new_token
 from server.services.items import add_item, ensure_queue
@@ -46,7 +46,8 @@ class Harness:
     def __init__(self, server: EmbeddedServer) -> None:
         self.server = server
         self.db = Database(server.db_url, strict=True)
-        self.media = MediaStore(server.data_dir / "media")
+        self.media = open_media_store(server.settings.media_url, server.data_dir,
+                                      endpoint_url=server.settings.s3_endpoint_url)
         self.http = httpx.Client(base_url=server.url + API_PREFIX, timeout=20)
         self._ids = itertools.count()
 

@@ -24,7 +24,7 @@ from reviewer.protocol import API_PREFIX, ErrorReply
 from server.db import Database
 from server.embedded import EmbeddedServer
 from server.media_gen import encode, synthetic_image
-from server.media_store import MediaStore
+from server.media_store import LocalMediaStore as MediaStore
 from server.models import Item, Queue
 
 THREADS = 8

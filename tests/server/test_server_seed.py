@@ -27,7 +27,7 @@ from server import seed
 from server.db import Database
 from server.embedded import EmbeddedServer
 from server.media_gen import encode, synthetic_image
-from server.media_store import MediaStore
+from server.media_store import LocalMediaStore as MediaStore
 from server.models import Item
 from server.seed import seed_demo
 from server.seed_content import PHONE_SIZES, QUEUES, SMALL_SIZES
