@@ -46,8 +46,9 @@ class Harness:
     def __init__(self, server: EmbeddedServer) -> None:
         self.server = server
         self.db = Database(server.db_url, strict=True)
-        self.media = open_media_store(server.settings.media_url, server.data_dir,
-                                      endpoint_url=server.settings.s3_endpoint_url)
+        settings = getattr(server, "settings", None)  # a server of another process has none
+        self.media = open_media_store(getattr(settings, "media_url", None), server.data_dir,
+                                      endpoint_url=getattr(settings, "s3_endpoint_url", None))
         self.http = httpx.Client(base_url=server.url + API_PREFIX, timeout=20)
         self._ids = itertools.count()
 

@@ -103,6 +103,11 @@ class DecoderProcess:
                 self._pool = None
         _end(pool)
 
+    def start(self) -> None:
+        """[W] Start the child process now (it takes a few hundred milliseconds), so the
+        first item prepared does not wait for it."""
+        self._ensure_pool().submit(_ready).result()
+
     def prepare(
         self,
         data: bytes,
@@ -154,6 +159,11 @@ class DecoderProcess:
             pool = self._pool
         processes = getattr(pool, "_processes", None) or {}
         return [p.pid for p in processes.values() if p.pid is not None]
+
+
+def _ready() -> bool:
+    """A job that does nothing: running it means the child is up."""
+    return True
 
 
 def _alive(pool: ProcessPoolExecutor) -> bool:

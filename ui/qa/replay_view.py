@@ -8,55 +8,25 @@ A broken item shows "cannot display" and its timeline still plays.
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer.protocol import QADecision
 from reviewer.qa_replay import ReplayTimeline
-from ui.protected.decoder_process import DecoderProcess
 from ui.protected.item_view import ItemView
 from ui.protected.preparer import Preparer
 from ui.protected.reveal import RevealController
 from ui.qa.timeline_view import TimelineView
 from ui.qa.verdict_panel import VerdictPanel
+from ui.workers import Op
 
 if TYPE_CHECKING:
     from reviewer.qa import QAService
     from ui.workers import Workers
 
 TIMELINE_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_P, Qt.Key.Key_F}
-IDLE_WAIT_S = 2.0
-
-
-class _ReplayDecoder(DecoderProcess):
-    """The decoder, ended only once no preparation is in flight (waiting at most
-    IDLE_WAIT_S). Terminating the child while it writes a prepared image back leaves
-    ProcessPoolExecutor's manager thread reading a half message forever, and the
-    preparing thread (and so the app's exit) with it: the finder prepares the selected
-    rows ahead, so a window closed right after a search often has one in flight."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._busy = 0
-        self._idle = threading.Condition()
-
-    def prepare(self, *args: Any, **kwargs: Any) -> Any:
-        with self._idle:
-            self._busy += 1
-        try:
-            return super().prepare(*args, **kwargs)
-        finally:
-            with self._idle:
-                self._busy -= 1
-                self._idle.notify_all()
-
-    def shutdown(self) -> None:
-        with self._idle:
-            self._idle.wait_for(lambda: self._busy == 0, timeout=IDLE_WAIT_S)
-        super().shutdown()
 
 
 class ReplayView(QWidget):
@@ -68,7 +38,10 @@ class ReplayView(QWidget):
         self.service = service
         self.decision: QADecision | None = None
         self.view = ItemView()
-        self.preparer = Preparer(service.replay, workers, decoder=_ReplayDecoder())
+        self.preparer = Preparer(service.replay, workers)
+        # The decoder child starts now, not on the first replay (its start is most of
+        # a cold first open): a process start on the image worker, off the GUI thread.
+        Op(self.preparer.decoder.start).run_on(workers.images, workers)
         self.preparer.ready.connect(self._prepared)
         self.reveal = RevealController(service.replay, self.view)
         self.reveal.prepared = self._prepared_current
