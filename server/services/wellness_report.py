@@ -25,6 +25,11 @@ REPORT_WORK_MEM = "64MB"
 """PostgreSQL sorts and hashes of one report fit in memory with this (default 4MB spills)."""
 
 
+EXPOSED_MS = func.round(ExposureRecord.duration_ms * func.coalesce(ExposureRecord.area, 1.0))
+"""Unprotected milliseconds of a reveal: a region reveal counts by the share it showed
+(as the client's caps count it)."""
+
+
 def sort_in_memory(session: Session) -> None:
     """Give this read transaction room to group a month of decisions without temp files."""
     if session.get_bind().dialect.name == "postgresql":
@@ -83,7 +88,7 @@ def reviewer_days(session: Session, span: Range,
     names = list(reviewers) if reviewers is not None else None
 
     day = local_day(ExposureRecord.started_at, dialect, span.time_zone, span.start, span.end)
-    query = select(ExposureRecord.reviewer, day, func.count(), func.sum(ExposureRecord.duration_ms))
+    query = select(ExposureRecord.reviewer, day, func.count(), func.sum(EXPOSED_MS))
     query = _within(query, ExposureRecord.started_at, span, ExposureRecord.reviewer, names)
     for who, on, reveals, ms in session.execute(query.group_by(ExposureRecord.reviewer, day)):
         row = figures[(who, as_date(on))]
@@ -128,7 +133,7 @@ def category_figures(session: Session, span: Range, reviewers: Iterable[str] | N
     day = local_day(ExposureRecord.started_at, dialect, span.time_zone, span.start, span.end)
     pairs = _within(
         select(day.label("day"), ExposureRecord.category, ExposureRecord.severity,
-               func.count().label("n"), func.sum(ExposureRecord.duration_ms).label("ms")),
+               func.count().label("n"), func.sum(EXPOSED_MS).label("ms")),
         ExposureRecord.started_at, span, ExposureRecord.reviewer, names,
     ).group_by(day, ExposureRecord.category, ExposureRecord.severity, ExposureRecord.reviewer,
                ExposureRecord.item_id).subquery()
@@ -171,7 +176,7 @@ def wellness_report(session: Session, *, reviewer: str | None, since: date | Non
     rows: dict[tuple[str, date], dict[str, int]] = defaultdict(
         lambda: {"decisions": 0, "reveals": 0, "reveal_ms": 0, "max_severity": -1})
     query = _within(select(ExposureRecord.reviewer, day, func.count(),
-                           func.sum(ExposureRecord.duration_ms), func.max(ExposureRecord.severity)),
+                           func.sum(EXPOSED_MS), func.max(ExposureRecord.severity)),
                     ExposureRecord.started_at, span, ExposureRecord.reviewer, names)
     for who, on, reveals, ms, severity in session.execute(
             query.group_by(ExposureRecord.reviewer, day)):
