@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,7 +113,7 @@ def _server(url: str, data: Path, workers: int, lease_ttl: float) -> Iterator[
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited; see {data / 'server.log'}")
+                raise RuntimeError("server exited:\n" + (data / "server.log").read_text()[-3000:])
             try:
                 if httpx.get(base + "/readyz", timeout=2).status_code == 200:
                     break
@@ -383,7 +384,13 @@ async def _drive(base: str, tokens: list[str], args: argparse.Namespace,
     return time.monotonic() - started, steps
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGINT, _interrupt)  # also when started with SIGINT ignored
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the server and cluster on kill too
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviewers", type=int, default=200)
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
@@ -412,27 +419,30 @@ def main() -> None:
     mode = "closed loop" if args.closed_loop else f"open loop, a decision every ~{args.think} s"
     print(f"{args.backend}, {args.workers} worker(s), {args.reviewers} reviewers, {mode}, "
           f"{args.duration:.0f} s, leases of {args.batch}, {items} text items")
-    with cluster as url:
-        with _server(url, data, args.workers, args.lease_ttl) as (base, proc):
-            tokens = _seed(url, args.reviewers, items)
-            stats = Stats()
-            cpu0, wall0 = _cpu(proc.pid), time.monotonic()
-            try:
-                elapsed, steps = asyncio.run(_drive(base, tokens, args, stats))
-            except KeyboardInterrupt:
-                print("interrupted: stopping the server")
-                raise
-            cpu1, wall = _cpu(proc.pid), time.monotonic() - wall0
-        used = sum(cpu1.values()) - sum(cpu0.get(p, 0.0) for p in cpu1)
-        print("latency:" if not args.closed_loop else "closed loop, by step:")
-        if args.closed_loop:
-            _report_closed(stats, steps)
-        else:
-            _report_open(stats, elapsed, args.duration)
-        print(f"  errors by status: {dict(stats.errors) or 'none'}")
-        print(f"  server CPU: {used:.1f} s over {wall:.1f} s = {used / wall:.2f} cores "
-              f"({len(cpu1)} processes)")
-        _checks(url, stats)
+    try:
+        with cluster as url:
+            with _server(url, data, args.workers, args.lease_ttl) as (base, proc):
+                tokens = _seed(url, args.reviewers, items)
+                stats = Stats()
+                cpu0, wall0 = _cpu(proc.pid), time.monotonic()
+                try:
+                    elapsed, steps = asyncio.run(_drive(base, tokens, args, stats))
+                except KeyboardInterrupt:
+                    print("interrupted: stopping the server")
+                    raise
+                cpu1, wall = _cpu(proc.pid), time.monotonic() - wall0
+            used = sum(cpu1.values()) - sum(cpu0.get(p, 0.0) for p in cpu1)
+            print("latency:" if not args.closed_loop else "closed loop, by step:")
+            if args.closed_loop:
+                _report_closed(stats, steps)
+            else:
+                _report_open(stats, elapsed, args.duration)
+            print(f"  errors by status: {dict(stats.errors) or 'none'}")
+            print(f"  server CPU: {used:.1f} s over {wall:.1f} s = {used / wall:.2f} cores "
+                  f"({len(cpu1)} processes)")
+            _checks(url, stats)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
