@@ -169,6 +169,7 @@ class Stats:
         self.results: Counter[str] = Counter()
         self.stored_ids: set[str] = set()  # answered accepted / late
         self.decided: list[float] = []  # when a decision was answered accepted / late
+        self.started = time.monotonic()
 
     def add(self, kind: str, started: float, reply: httpx.Response | None,
             error: str | None = None) -> None:
@@ -327,10 +328,15 @@ def _checks(url: str, stats: Stats) -> None:
           f"with two counting decisions: {counting_twice}")
 
 
-def _report_open(stats: Stats, elapsed: float, duration: float) -> None:
+def _report_open(stats: Stats, elapsed: float, duration: float, think: float) -> None:
     for kind in ("lease", "decisions", "renew", "release"):
         if stats.times.get(kind):
             print(_line(kind, stats.times[kind]))
+    warm = stats.started + 2 * think  # every reviewer's first lease falls in this window
+    for kind in ("lease", "decisions"):
+        later = [(end, s) for end, s in stats.times.get(kind, []) if end > warm]
+        if later:
+            print(_line(kind, later) + f"  (after the first {2 * think:.0f} s)")
     print("  media     none: text items carry no media, nothing to fetch")
     print(f"  decisions stored: {len(stats.stored_ids)} = "
           f"{len(stats.stored_ids) / duration:.1f} decisions/s over the {duration:.0f} s run "
@@ -365,7 +371,7 @@ def _report_closed(stats: Stats, steps: list[tuple[int, float, float]]) -> None:
 
 async def _drive(base: str, tokens: list[str], args: argparse.Namespace,
                  stats: Stats) -> tuple[float, list[tuple[int, float, float]]]:
-    started = time.monotonic()
+    started = stats.started = time.monotonic()
     steps: list[tuple[int, float, float]] = []
     if not args.closed_loop:
         stop = started + args.duration
@@ -436,7 +442,7 @@ def main() -> None:
             if args.closed_loop:
                 _report_closed(stats, steps)
             else:
-                _report_open(stats, elapsed, args.duration)
+                _report_open(stats, elapsed, args.duration, args.think)
             print(f"  errors by status: {dict(stats.errors) or 'none'}")
             print(f"  server CPU: {used:.1f} s over {wall:.1f} s = {used / wall:.2f} cores "
                   f"({len(cpu1)} processes)")
