@@ -9,7 +9,9 @@ Open loop (default): each reviewer leases a batch (`POST /queues/q/leases` with 
 `request_id`), decides one item every `--think` s (uniform jitter +-50 %, on a fixed
 schedule: slow replies do not slow the reviewer down), sends its decisions as the client's
 sync does (after `--sync-after` decisions or every `--sync-every` s), renews the lease at
-half its life, and releases it when its items are decided and at the end. Text items only:
+half its life, and releases it when its items are decided and at the end. Reviewers start
+spread over `--ramp` s (default `--think`: every first lease lands in that window, so the
+lease and post latency is also printed without the first 2 x `--think` s). Text items only:
 there is no media to fetch, so no media latency is measured.
 
 Closed loop (`--closed-loop`): reviewers lease, decide the whole batch at once, post it,
@@ -245,7 +247,7 @@ async def _reviewer(base: str, token: str, stats: Stats, args: argparse.Namespac
     async with httpx.AsyncClient(base_url=base + API_PREFIX, timeout=30,
                                  headers={"Authorization": f"Bearer {token}"}) as http:
         if not closed:  # people do not all start in the same second
-            await asyncio.sleep(random.uniform(0, args.think))
+            await asyncio.sleep(random.uniform(0, args.ramp or args.think))
         pending: list[dict] = []
         last_sync = time.monotonic()
         next_at = time.monotonic()
@@ -332,7 +334,7 @@ def _report_open(stats: Stats, elapsed: float, duration: float, think: float) ->
     for kind in ("lease", "decisions", "renew", "release"):
         if stats.times.get(kind):
             print(_line(kind, stats.times[kind]))
-    warm = stats.started + 2 * think  # every reviewer's first lease falls in this window
+    warm = stats.started + 2 * think  # the start burst: every first lease (default ramp)
     for kind in ("lease", "decisions"):
         later = [(end, s) for end, s in stats.times.get(kind, []) if end > warm]
         if later:
@@ -404,6 +406,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60, help="seconds (open loop)")
     parser.add_argument("--batch", type=int, default=10, help="items per lease")
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds per decision")
+    parser.add_argument("--ramp", type=float, default=0.0,
+                        help="open loop: reviewers start spread over this many s "
+                             "(default: --think)")
     parser.add_argument("--sync-every", type=float, default=5.0)
     parser.add_argument("--sync-after", type=int, default=5)
     parser.add_argument("--lease-ttl", type=float, default=30.0,
