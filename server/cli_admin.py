@@ -63,7 +63,8 @@ def parse_since(text: str | None) -> datetime | None:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-def cmd_audit_export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, rows: Any, write: Any, action: str, noun: str) -> int:
+    """Write `rows(db, since)` with `write` to --out (or stdout), then audit the export."""
     db_url, _ = locations(args)
     db = Database(db_url, strict=True)
     try:
@@ -72,29 +73,20 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
             out: Any = sys.stdout
             if args.out:
                 out = stack.enter_context(open(args.out, "w", newline="", encoding="utf-8"))
-            count = write_export(audit_events(db, args.since), out, args.format)
+            count = write(rows(db, args.since), out, args.format)
     finally:
         db.dispose()
-    audit_cli(db_url, "audit.export", args.format, "ok")
-    print(f"{count} audit event(s) exported", file=sys.stderr)
+    audit_cli(db_url, action, args.format, "ok")
+    print(f"{count} {noun}(s) exported", file=sys.stderr)
     return 0
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    return _export(args, audit_events, write_export, "audit.export", "audit event")
 
 
 def cmd_export_decisions(args: argparse.Namespace) -> int:
-    db_url, _ = locations(args)
-    db = Database(db_url, strict=True)
-    try:
-        db.create_schema()
-        with ExitStack() as stack:
-            out: Any = sys.stdout
-            if args.out:
-                out = stack.enter_context(open(args.out, "w", newline="", encoding="utf-8"))
-            count = write_decisions(decision_rows(db, args.since), out, args.format)
-    finally:
-        db.dispose()
-    audit_cli(db_url, "decisions.export", args.format, "ok")
-    print(f"{count} decision(s) exported", file=sys.stderr)
-    return 0
+    return _export(args, decision_rows, write_decisions, "decisions.export", "decision")
 
 
 def add_admin_commands(commands: Any, user: Any, common: argparse.ArgumentParser) -> None:

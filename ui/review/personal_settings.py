@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog
 
-from reviewer.preferences import load_preferences, save_preferences, with_preferences
+from reviewer.preferences import PREFERABLE, save_preferences, with_preferences
 from ui.actions import rebuild_actions
 from ui.key_settings import load_overrides, save_overrides
 from ui.legend import Legend
@@ -38,8 +38,11 @@ def change_preferences(window: ReviewWindow) -> None:
     window.reveal.end("settings")
     username = window.workstation.username or ""
     store = window.workstation.store
-    dialog = PreferencesDialog(window.session.base_policy, load_preferences(store, username),
-                               window)
+    base, policy = window.session.base_policy, window.session.policy
+    # What the reviewer chose shows in the session's policy (no store read on this thread).
+    current = {name: getattr(policy, name) for name in PREFERABLE
+               if getattr(policy, name) != getattr(base, name)}
+    dialog = PreferencesDialog(base, current, window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     chosen = dialog.preferences()
