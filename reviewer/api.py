@@ -17,6 +17,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from reviewer.api_replies import parse_reply, raise_for_status, read_capped
+from reviewer.api_wellness import WellnessRoutes
 from reviewer.errors import (
     AuthExpired,
     BadCredentials,
@@ -56,9 +57,6 @@ from reviewer.protocol import (
     QueuesReply,
     TokenReply,
     TokenRequest,
-    WellnessPolicy,
-    WellnessPolicyPut,
-    WellnessPolicyStored,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -101,7 +99,7 @@ def validate_server_url(typed: str, url: str) -> None:
         raise InvalidServerAddress(typed, "it must not contain ? or #")
 
 
-class ApiClient:
+class ApiClient(WellnessRoutes):
     """A client of one review server, optionally holding a bearer token."""
 
     def __init__(
@@ -254,11 +252,6 @@ class ApiClient:
         """POST /breaks: the breaks taken, idempotent by break id."""
         body = BreakBatch(entries=list(entries))
         return self._call(BreakResults, "POST", "/breaks", body=body)
-
-    def put_wellness_policy(self, scope: str, policy: WellnessPolicy) -> WellnessPolicyStored:
-        """PUT /wellness/policies/{scope} (wellness role): `default`, `team:x`, `user:x`."""
-        body = WellnessPolicyPut(policy=policy)
-        return self._call(WellnessPolicyStored, "PUT", f"/wellness/policies/{scope}", body=body)
 
     def qa_decisions(self, **filters: Any) -> QADecisions:
         """GET /qa/decisions (qa_lead); filters go to the query string as given."""

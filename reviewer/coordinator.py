@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -23,7 +22,6 @@ from reviewer.protocol import (
     PolicyChanges,
     WellnessPolicies,
     WellnessPolicy,
-    WellnessPolicyPut,
     WellnessPolicyStored,
     WellnessReport,
     WellnessSummary,
@@ -62,13 +60,6 @@ def check_policy(settings: Mapping[str, Any]) -> WellnessPolicy:
         raise PolicyRejected("Some values of this policy are not valid.", fields) from exc
 
 
-class _LayerPut(WellnessPolicyPut):
-    """Sends only the fields the scope sets, so the layer says nothing about the rest."""
-
-    def model_dump_json(self, **kwargs: Any) -> str:  # type: ignore[override]
-        return super().model_dump_json(exclude_unset=True)
-
-
 class CoordinatorService:
     """What the wellness console may ask the server; never content."""
 
@@ -76,48 +67,34 @@ class CoordinatorService:
         self._api = api
 
     def policies(self) -> WellnessPolicies:
-        return self._api._call(WellnessPolicies, "GET", "/wellness/policies")
+        return self._api.wellness_policies()
 
     def policy(self, scope: str) -> WellnessPolicyStored:
-        return self._api._call(WellnessPolicyStored, "GET", _scope_path(scope))
+        return self._api.wellness_policy(scope)
 
     def save_policy(self, scope: str, settings: Mapping[str, Any]) -> WellnessPolicyStored:
         """Store what `scope` sets (field -> value); the others stay unset for this layer."""
         policy = check_policy(settings)
         try:
-            return self._api._call(WellnessPolicyStored, "PUT", _scope_path(scope),
-                                   body=_LayerPut(policy=policy))
+            return self._api.put_wellness_policy(scope, policy)
         except RequestRejected as exc:
             if exc.status == 422:
                 raise PolicyRejected(exc.message, field_errors(exc.message)) from exc
             raise
 
     def delete_policy(self, scope: str) -> None:
-        self._api._request("DELETE", _scope_path(scope))
+        self._api.delete_wellness_policy(scope)
 
     def changes(self, scope: str | None = None, limit: int = 200) -> PolicyChanges:
-        params: dict[str, Any] = {"limit": limit}
-        if scope:
-            params["scope"] = scope
-        return self._api._call(PolicyChanges, "GET", "/wellness/policy-changes", params=params)
+        return self._api.wellness_policy_changes(scope, limit)
 
     def effective(self, username: str) -> EffectivePolicy:
-        return self._api._call(EffectivePolicy, "GET",
-                               f"/wellness/effective/{quote(username, safe='')}")
+        return self._api.wellness_effective(username)
 
     def summary(self, days: int = 7, until: date | None = None,
                 team: str | None = None) -> WellnessSummary:
-        params: dict[str, Any] = {"days": days}
-        if until is not None:
-            params["until"] = until.isoformat()
-        if team:
-            params["team"] = team
-        return self._api._call(WellnessSummary, "GET", "/wellness/summary", params=params)
+        return self._api.wellness_summary(days, until, team)
 
     def reviewer_days(self, reviewer: str, since: date, until: date) -> WellnessReport:
-        params = {"reviewer": reviewer, "since": since.isoformat(), "until": until.isoformat()}
-        return self._api._call(WellnessReport, "GET", "/wellness/report", params=params)
+        return self._api.wellness_report(reviewer, since, until)
 
-
-def _scope_path(scope: str) -> str:
-    return f"/wellness/policies/{quote(scope, safe=':')}"
