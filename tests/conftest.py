@@ -1,4 +1,5 @@
-"""Shared test set-up: Qt offscreen, a real keyring backend in a temp dir, a live server.
+"""Shared test set-up: Qt offscreen, a real keyring backend in a temp dir, a live server,
+and a throwaway PostgreSQL cluster for the tests that run on both databases.
 
 Every test gets its own data directory and keyring file, so nothing a test writes
 survives it and nothing on the developer's machine leaks into it.
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import ClusterUnavailable, throwaway_cluster
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -33,6 +35,19 @@ def isolated_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     yield keyring_dir
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run; yields the URL prefix
+    `postgresql+psycopg://...:PORT/` (see `backends.new_database`)."""
+    try:
+        with throwaway_cluster() as prefix:
+            yield prefix
+    except ClusterUnavailable as why:
+        if os.environ.get("REVIEWER_REQUIRE_POSTGRES"):  # set by .ci/run: never skip there
+            pytest.fail(f"PostgreSQL is required and cannot run: {why}")
+        pytest.skip(f"no PostgreSQL for tests: {why}")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ The server runs on SQLite with settings from the test's `server_settings(...)` m
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,21 +17,9 @@ import pytest
 SERVER_TESTS = Path(__file__).resolve().parent.parent / "server"
 sys.path.insert(0, str(SERVER_TESTS))
 
+from backends import new_database  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from server_harness import Harness  # noqa: E402
-
-
-def _server_fixtures():  # noqa: ANN202 - the server tests' conftest, as a module
-    spec = importlib.util.spec_from_file_location("server_tests_conftest",
-                                                  SERVER_TESTS / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_server = _server_fixtures()
-postgres_cluster = _server.postgres_cluster  # the same throwaway cluster fixture
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,7 +47,7 @@ def backend_net(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]
 
     db_url, data_dir = server_dirs
     if request.param == "postgres":
-        db_url = _server._new_pg_database(request.getfixturevalue("postgres_cluster"))
+        db_url = new_database(request.getfixturevalue("postgres_cluster"), migrated=True)
     marker = request.node.get_closest_marker("server_settings")
     server = EmbeddedServer(db_url, data_dir, **(marker.kwargs if marker else {}))
     server.start()

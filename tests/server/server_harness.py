@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 import itertools
 import secrets
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
 import httpx
+from backends import free_port  # noqa: F401 - the tests import it from here
 
 from reviewer.protocol import API_PREFIX, MediaRef
 from server.db import Database
@@ -105,12 +105,6 @@ class Harness:
 
 def png_base64() -> str:
     return base64.b64encode(encode(synthetic_image(20, 20, 1), "PNG")).decode()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def decision(item_id: str, lease_id: str, action: str = "approve", **extra: Any) -> dict:

@@ -172,8 +172,8 @@ def _hold_write_lock(db_path: Path) -> sqlite3.Connection:
 
 
 def test_database_busy_past_the_timeout_is_503_with_retry_after(
-        server_dirs: tuple[str, Path]) -> None:
-    db_url, data_dir = server_dirs
+        sqlite_dirs: tuple[str, Path]) -> None:
+    db_url, data_dir = sqlite_dirs
     server = EmbeddedServer(db_url, data_dir, db_busy_timeout=0.3).start()
     h = Harness(server)
     try:
@@ -199,8 +199,8 @@ def test_database_busy_past_the_timeout_is_503_with_retry_after(
         server.stop()
 
 
-def test_sqlite_connections_wait_for_the_lock(server_dirs: tuple[str, Path]) -> None:
-    db = Database(server_dirs[0], busy_timeout=15)
+def test_sqlite_connections_wait_for_the_lock(sqlite_dirs: tuple[str, Path]) -> None:
+    db = Database(sqlite_dirs[0], busy_timeout=15)
     try:
         with db.session() as session:
             timeout = session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar()

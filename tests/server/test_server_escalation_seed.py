@@ -11,9 +11,8 @@ from server.seed import seed_demo
 from server.services.escalation import is_escalation_queue
 
 
-def test_the_demo_queues_escalate_to_a_senior_queue(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    db_url = f"sqlite:///{tmp_path / 'demo.db'}"
+def test_the_demo_queues_escalate_to_a_senior_queue(server_dirs: tuple[str, Path]) -> None:
+    db_url, data_dir = server_dirs
     summary = seed_demo(db_url, data_dir, scale="small")
     assert summary.escalation_queue == "senior-review"
     db = Database(db_url)

@@ -71,13 +71,16 @@ def test_a_database_error_is_logged_without_its_parameters(
         server_dirs: tuple[str, Path], caplog: pytest.LogCaptureFixture) -> None:
     db = Database(server_dirs[0])
     note = "reviewer note: the victim's home address"
+    kind = ""
     try:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT * FROM no_such_table WHERE note = :note"), {"note": note})
     except SQLAlchemyError as exc:
+        kind = type(exc).__name__  # OperationalError on SQLite, ProgrammingError on PostgreSQL
         with caplog.at_level(logging.ERROR):
             log_unexpected("POST", "/api/v1/decisions", exc)
     finally:
         db.dispose()
-    assert "OperationalError" in caplog.text and "/api/v1/decisions" in caplog.text
-    assert note not in caplog.text and "no such table" not in caplog.text
+    assert kind and kind in caplog.text and "/api/v1/decisions" in caplog.text
+    for leaked in (note, "no such table", "does not exist"):  # the parameters, the message
+        assert leaked not in caplog.text

@@ -151,8 +151,8 @@ def test_start_up_refuses_a_database_that_is_behind(backend_db_url: str,
 
 
 def test_serve_says_which_command_to_run_for_a_database_that_is_behind(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+        backend_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = backend_db_url
     _make_previous_release_database(url)
     code = main(["serve", "--db", url, "--data-dir", str(tmp_path / "data"), "--port", "0"])
     assert code == 2

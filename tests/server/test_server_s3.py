@@ -66,8 +66,9 @@ def bucket(s3_endpoint: str) -> Any:
 
 
 @pytest.fixture
-def s3_harness(tmp_path: Path, s3_endpoint: str, bucket: Any) -> Iterator[Harness]:
-    server = EmbeddedServer(f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "data",
+def s3_harness(server_dirs: tuple[str, Path], s3_endpoint: str, bucket: Any
+               ) -> Iterator[Harness]:
+    server = EmbeddedServer(*server_dirs,
                             lease_ttl=60, media_url=f"s3://{BUCKET}/{PREFIX}",
                             s3_endpoint_url=s3_endpoint).start()
     h = Harness(server)
@@ -195,12 +196,12 @@ def test_write_raw_keeps_deliberately_broken_media_on_s3(s3_harness: Harness) ->
 
 
 def test_cli_ingest_with_media_url_streams_files_to_the_bucket(
-        tmp_path: Path, s3_endpoint: str, bucket: Any, capsys: pytest.CaptureFixture[str]
-        ) -> None:
+        tmp_path: Path, server_dirs: tuple[str, Path], s3_endpoint: str, bucket: Any,
+        capsys: pytest.CaptureFixture[str]) -> None:
     image = tmp_path / "in" / "photo.png"
     image.parent.mkdir()
     image.write_bytes(encode(synthetic_image(900, 700, 5), "PNG"))  # large: gets a preview
-    db_url, data_dir = f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "data"
+    db_url, data_dir = server_dirs
     code = main(["ingest", "spam", str(image), "--db", db_url, "--data-dir", str(data_dir),
                  "--media-url", f"s3://{BUCKET}/{PREFIX}", "--s3-endpoint-url", s3_endpoint])
     out = capsys.readouterr()
@@ -255,10 +256,10 @@ def test_both_stores_take_bytes_paths_and_file_objects_alike(any_store: MediaSto
 
 
 def test_seed_demo_with_media_url_puts_everything_in_the_bucket(
-        tmp_path: Path, s3_endpoint: str, bucket: Any) -> None:
+        server_dirs: tuple[str, Path], s3_endpoint: str, bucket: Any) -> None:
     from server.seed import seed_demo
 
-    db_url, data_dir = f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "data"
+    db_url, data_dir = server_dirs
     summary = seed_demo(db_url, data_dir, scale="small", media_url=f"s3://{BUCKET}/{PREFIX}",
                         s3_endpoint_url=s3_endpoint)
     assert summary.broken
@@ -273,10 +274,11 @@ def test_seed_demo_with_media_url_puts_everything_in_the_bucket(
     assert not (data_dir / "media").exists()
 
 
-def test_a_failing_store_is_a_503_not_a_500(tmp_path: Path, s3_endpoint: str) -> None:
+def test_a_failing_store_is_a_503_not_a_500(server_dirs: tuple[str, Path], s3_endpoint: str
+                                           ) -> None:
     """A bucket that is not there (or refuses the server's key): the client is told to
     retry, and the store's own message stays in the server's log."""
-    server = EmbeddedServer(f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "data",
+    server = EmbeddedServer(*server_dirs,
                             lease_ttl=60, media_url="s3://no-such-bucket/x",
                             s3_endpoint_url=s3_endpoint).start()
     h = Harness(server)

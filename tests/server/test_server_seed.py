@@ -10,6 +10,7 @@ import io
 import secrets
 import struct
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -111,6 +112,8 @@ def test_small_seed_gives_reviewable_queues_and_broken_cases(live_server: Embedd
 
 
 def test_full_seed_adds_images_up_to_12_megapixels(tmp_path) -> None:
+    """SQLite only: the full scale adds large pictures, not database work (the small seed
+    runs on both databases)."""
     data_dir = tmp_path / "data"
     db_url = f"sqlite:///{tmp_path / 's.db'}"
     summary = seed_demo(db_url, data_dir, scale="full")
@@ -137,11 +140,11 @@ def test_full_seed_adds_images_up_to_12_megapixels(tmp_path) -> None:
     assert_texts_in_stated_scripts(items)
 
 
-def test_small_seed_makes_low_resolution_pictures_and_multilingual_texts(tmp_path) -> None:
+def test_small_seed_makes_low_resolution_pictures_and_multilingual_texts(
+        server_dirs: tuple[str, Path]) -> None:
     """The scale the tests use: every picture at its stated size and orientation (some
     turned by EXIF), every text in its stated script, all marked synthetic."""
-    data_dir = tmp_path / "data"
-    db_url = f"sqlite:///{tmp_path / 's.db'}"
+    db_url, data_dir = server_dirs
     seed_demo(db_url, data_dir, scale="small")
     items = seeded_items(db_url)
     made = assert_pictures_as_stated(items, MediaStore(data_dir / "media"))
