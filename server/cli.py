@@ -107,11 +107,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     deliverer = WebhookDeliverer(app.state.db)  # per-queue webhooks, in the background
     deliverer.start()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+        uvicorn.run(app, **_uvicorn_options(args))
     finally:
         deliverer.stop()
     return 0
+
+
+def _uvicorn_options(args: argparse.Namespace) -> dict[str, object]:
+    """What one process or N workers serve with. `forwarded_allow_ips`: whose
+    `X-Forwarded-For` is believed (the reverse proxies); None keeps uvicorn's default,
+    `$FORWARDED_ALLOW_IPS` or 127.0.0.1."""
+    return {"host": args.host, "port": args.port, "log_level": "info",
+            "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile,
+            "forwarded_allow_ips": args.forwarded_allow_ips}
 
 
 def _serve_workers(args: argparse.Namespace, settings: ServerSettings) -> int:
@@ -137,8 +145,7 @@ def _serve_workers(args: argparse.Namespace, settings: ServerSettings) -> int:
         os.environ[SETTINGS_ENV] = settings_to_environment(settings)
         deliverer.start()
         uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers,
-                    host=args.host, port=args.port, log_level="info",
-                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+                    **_uvicorn_options(args))
     finally:
         deliverer.stop()
         db.dispose()
@@ -227,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-keyfile", metavar="PEM", help="the certificate's private key")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (stateless; "
                        "all shared state is in the database, PostgreSQL advised past 1)")
+    serve.add_argument("--forwarded-allow-ips", metavar="ADDRESSES", help="comma-separated "
+                       "addresses of the reverse proxies whose X-Forwarded-For is believed "
+                       "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1)")
     serve.add_argument("--api-docs", action="store_true", help="serve /docs (loads its "
                        "script from a CDN: off by default)")
     serve.set_defaults(run=cmd_serve)
