@@ -46,7 +46,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.state.db = db
     app.state.media = open_media_store(settings.media_url, settings.data_dir,
                                        endpoint_url=settings.s3_endpoint_url)
-    app.state.login_throttle = LoginThrottle(settings)
+    app.state.login_throttle = LoginThrottle(settings, db)
     guards = {queues: [Depends(queue_access)], leases: [Depends(renewal_rule)]}
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX,

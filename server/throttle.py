@@ -1,8 +1,12 @@
 """Login throttling per username and per client address, on the `limits` library's moving
-windows (in memory: one server process). A failed login answers a little later each time
-(a growing delay, awaited without holding a worker thread); past the limit the server
-answers 429 with `Retry-After` before any password hashing, so a flood of logins cannot
-starve the other routes.
+windows, kept in the database (server.throttle_storage) so that every server process on it
+shares the counts. A failed login answers a little later each time (a growing delay,
+awaited without holding a worker thread); past the limit the server answers 429 with
+`Retry-After` before any password hashing, so a flood of logins cannot starve the other
+routes.
+
+Every method is a blocking database round trip: the async login route calls them in the
+thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -11,18 +15,20 @@ import math
 import time
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from server.config import ServerSettings
+from server.db import Database
 from server.errors import ApiError
+from server.throttle_storage import DatabaseStorage
 
 MAX_DELAY = 2.0
 
 
 class LoginThrottle:
-    def __init__(self, settings: ServerSettings) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    def __init__(self, settings: ServerSettings, db: Database) -> None:
+        self.storage = DatabaseStorage(db)
+        self._limiter = MovingWindowRateLimiter(self.storage)
         self._user_failures = parse(settings.login_failures_per_user)
         self._address_failures = parse(settings.login_failures_per_address)
         self._address_attempts = parse(settings.login_attempts_per_address)

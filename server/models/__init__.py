@@ -33,6 +33,7 @@ from server.models.review import (  # noqa: F401
     Queue,
     User,
 )
+from server.models.throttle import ThrottleWindow  # noqa: F401
 from server.models.wellness import (  # noqa: F401
     ExposureRecord,
     PolicyRecord,

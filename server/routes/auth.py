@@ -47,12 +47,13 @@ async def issue_token(body: TokenRequest, request: Request, db: DbDep,
     throttle: LoginThrottle = request.app.state.login_throttle
     address = client_address(request)
     request.state.actor = body.username
-    throttle.admit(body.username, address)
+    # The throttle counts in the database: in the thread pool, like the login itself.
+    await run_in_threadpool(throttle.admit, body.username, address)
     reply = await run_in_threadpool(_login, db, body, settings.token_ttl)
     if reply is None:
-        await asyncio.sleep(throttle.failed(body.username, address))
+        await asyncio.sleep(await run_in_threadpool(throttle.failed, body.username, address))
         raise ApiError(401, "invalid_credentials", "Unknown user or wrong password.")
-    throttle.succeeded(body.username)
+    await run_in_threadpool(throttle.succeeded, body.username)
     return reply
 
 

@@ -1,6 +1,7 @@
 """Several server processes on one database: `serve --workers 2` beside a second `serve`,
 reviewers leasing concurrently through both; leasing stays exclusive across processes (no
-item in two live leases), every decision is stored once."""
+item in two live leases), every decision is stored once; login failures made through any
+process count at all of them."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_harness import Harness, decision, free_port
+from limits import parse
+from server_harness import PASSWORD, Harness, decision, free_port
 from sqlalchemy import func, select
 
 from reviewer.protocol import API_PREFIX
+from server.config import ServerSettings
 from server.models import DecisionRecord
 
 ITEMS = 90
@@ -134,3 +137,26 @@ def test_leasing_stays_exclusive_across_server_processes(two_servers: list[Runni
     finally:
         for harness in harnesses:
             harness.close()
+
+
+def test_login_failures_count_across_server_processes(two_servers: list[RunningServer]
+                                                       ) -> None:
+    """The configured failures per name, made through three processes (each request on a
+    new connection, so the two workers of the first server both take some), end in 429 at
+    every process."""
+    h = Harness(two_servers[0])  # type: ignore[arg-type]
+    try:
+        h.user("ivy")
+        urls = [f"{server.url}{API_PREFIX}/auth/token" for server in two_servers]
+        allowed = parse(ServerSettings.login_failures_per_user).amount  # serve's default
+
+        def login(url: str, password: str) -> int:
+            reply = httpx.post(url, json={"username": "ivy", "password": password},
+                               timeout=20)
+            return reply.status_code
+
+        failures = [login(urls[n % 3 // 2], "wrong-guess") for n in range(allowed)]
+        assert failures == [401] * allowed
+        assert [login(url, PASSWORD) for url in urls * 2] == [429] * 4
+    finally:
+        h.close()
