@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import Request
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import Role, UserPublic
@@ -30,11 +30,11 @@ TIER_ROLES: tuple[Role, ...] = ("senior", "qa_lead")
 """Who may lease from an escalation queue."""
 
 
-def queue_teams(session: Session, queue: str) -> set[str]:
+def queue_teams(session: Session | Connection, queue: str) -> set[str]:
     return set(session.scalars(select(QueueTeam.team).where(QueueTeam.queue == queue)))
 
 
-def may_lease(session: Session, queue: str, teams: list[str]) -> bool:
+def may_lease(session: Session | Connection, queue: str, teams: list[str]) -> bool:
     allowed = queue_teams(session, queue)
     return not allowed or bool(allowed & set(teams))
 
@@ -51,9 +51,9 @@ def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
     queue = request.path_params.get("queue")
     if queue is None or request.method != "POST":
         return
-    with db.session() as session:
-        allowed = may_lease(session, queue, user.teams)
-        tier = is_escalation_queue(session, queue)
+    with db.statement() as conn:  # two lone reads: no transaction around them
+        allowed = may_lease(conn, queue, user.teams)
+        tier = is_escalation_queue(conn, queue)
     if not allowed:
         raise ApiError(403, "not_your_team", f"Queue {queue} is reserved for other teams.")
     if tier and not set(user.roles) & set(TIER_ROLES):
