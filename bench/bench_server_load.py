@@ -10,9 +10,11 @@ Open loop (default): each reviewer leases a batch (`POST /queues/q/leases` with 
 schedule: slow replies do not slow the reviewer down), sends its decisions as the client's
 sync does (after `--sync-after` decisions or every `--sync-every` s), renews the lease at
 half its life, and releases it when its items are decided and at the end. Reviewers start
-spread over `--ramp` s (default `--think`: every first lease lands in that window, so the
-lease and post latency is also printed without the first ramp + `--think` s). Text items
-only: there is no media to fetch, so no media latency is measured.
+spread over `--ramp` s (default `--think`: every first lease lands in that window). At the
+end of the run every reviewer syncs and releases at once, a burst no real shift makes; so
+lease, post and release latency is also printed steady: without the first ramp + `--think`
+s and without requests sent after the stop. Text items only: there is no media to fetch,
+so no media latency is measured.
 
 Closed loop (`--closed-loop`): reviewers lease, decide the whole batch at once, post it,
 and lease again, as fast as replies come; the number of active reviewers ramps up in steps
@@ -143,6 +145,17 @@ def _server(url: str, data: Path, workers: int, lease_ttl: float) -> Iterator[
             except subprocess.TimeoutExpired:
                 continue
         log.close()
+        _log_trouble(data / "server.log")
+
+
+def _log_trouble(path: Path) -> None:
+    """Worker deaths, restarts and errors the server logged (a killed worker drops its
+    connections: the client sees ReadError / RemoteProtocolError)."""
+    marks = ("died", "hung", "kill", "Traceback", "ERROR", "WARNING")
+    lines = [line for line in path.read_text(errors="replace").splitlines()
+             if any(mark in line for mark in marks)]
+    print(f"  server log: {len(lines)} lines of trouble" + "".join(
+        f"\n    {line[:160]}" for line in lines[:8]))
 
 
 def _tree(pid: int) -> list[int]:
@@ -367,11 +380,13 @@ def _report_open(stats: Stats, elapsed: float, duration: float, think: float,
         if stats.times.get(kind):
             print(_line(kind, stats.times[kind]))
     start = (ramp or think) + think  # the start burst: every first lease, and its decision
-    for kind in ("lease", "decisions"):
-        later = [(end, s) for end, s in stats.times.get(kind, [])
-                 if end > stats.started + start]
-        if later:
-            print(_line(kind, later) + f"  (after the first {start:.0f} s)")
+    stop = stats.started + duration  # the stop burst: every reviewer's last sync and release
+    for kind in ("lease", "decisions", "release"):
+        steady = [(end, s) for end, s in stats.times.get(kind, [])
+                  if end > stats.started + start and end - s < stop]
+        if steady:
+            print(_line(kind, steady) + f"  (steady: after the first {start:.0f} s, "
+                  "sent before the stop)")
     print("  media     none: text items carry no media, nothing to fetch")
     print(f"  decisions stored: {len(stats.stored_ids)} = "
           f"{len(stats.stored_ids) / duration:.1f} decisions/s over the {duration:.0f} s run "
