@@ -55,9 +55,12 @@ def record_event(db: Database, *, actor: str, action: str, outcome: str, target:
     """One audit row, committed when this returns (one statement of its own: no ORM unit
     of work, and on PostgreSQL one round trip)."""
     with db.statement() as conn:
-        conn.execute(insert(AuditEvent).values(
-            at=utcnow(), actor=actor[:64], action=action[:100], target=target[:200],
-            source=source[:100], outcome=outcome[:32]))
+        conn.execute(_INSERT, {"at": utcnow(), "actor": actor[:64], "action": action[:100],
+                               "target": target[:200], "source": source[:100],
+                               "outcome": outcome[:32]})
+
+
+_INSERT = insert(AuditEvent)  # built once: its compiled form and cache key are memoized
 
 
 def action_for(method: str, template: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from reviewer.protocol import Role, UserPublic
 from server.config import ServerSettings
@@ -39,9 +39,12 @@ async def get_settings(request: Request) -> ServerSettings:
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 
+# Built once: a statement made per request costs its construction and cache key again on
+# every request (SQLAlchemy memoizes both on the statement object).
 _CALLER = (select(AccessToken.username, AccessToken.expires_at, User.username, User.roles,
                   User.teams, User.disabled_at)
-           .join(User, User.username == AccessToken.username, isouter=True))
+           .join(User, User.username == AccessToken.username, isouter=True)
+           .where(AccessToken.token_hash == bindparam("hashed")))
 
 
 def current_user(
@@ -54,7 +57,7 @@ def current_user(
         raise ApiError(401, "unauthorized", "A bearer token is required.", _CHALLENGE)
     hashed = token_hash(credentials.credentials)
     with db.statement() as conn:
-        row = conn.execute(_CALLER.where(AccessToken.token_hash == hashed)).first()
+        row = conn.execute(_CALLER, {"hashed": hashed}).first()
     if row is None:
         raise ApiError(401, "invalid_token", "The token is not known or was revoked.",
                        _CHALLENGE)

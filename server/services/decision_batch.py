@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -30,6 +30,17 @@ from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
 
 _CHUNK = 500  # ids per IN (...): well under every driver's parameter limit
 _SEEN = (DecisionRecord.decision_id, DecisionRecord.reviewer, DecisionRecord.item_id)
+
+
+# The batch's lookups, built once (SQLAlchemy memoizes a statement's cache key on the
+# object; one made per request is built and keyed again every time).
+_IDS, _PAIRS = bindparam("ids", expanding=True), bindparam("pairs", expanding=True)
+_STORED = select(DecisionRecord.decision_id).where(DecisionRecord.decision_id.in_(_IDS))
+_ITEMS = select(Item).where(Item.id.in_(_IDS))
+_LEASES = select(Lease).where(Lease.id.in_(_IDS))
+_ASSIGNED = select(LeaseItem.lease_id, LeaseItem.item_id, LeaseItem.share).where(
+    tuple_(LeaseItem.lease_id, LeaseItem.item_id).in_(_PAIRS))
+_QUEUES = select(Queue).where(Queue.name.in_(_IDS))
 
 
 class Rejected(Exception):
@@ -68,8 +79,7 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
     leases: dict[str, Lease] = {}
     assigned: dict[tuple[str, str], str | None] = {}
     for chunk in _chunks(ids):
-        stored |= set(session.scalars(select(DecisionRecord.decision_id).where(
-            DecisionRecord.decision_id.in_(chunk))))
+        stored |= set(session.scalars(_STORED, {"ids": chunk}))
     for chunk in _chunks(sup):
         earlier |= {d: (r, i) for d, r, i in session.execute(
             select(*_SEEN).where(DecisionRecord.decision_id.in_(chunk)))}
@@ -77,16 +87,15 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
             select(DecisionRecord.supersedes, DecisionRecord.decision_id)
             .where(DecisionRecord.supersedes.in_(chunk)))}
     for chunk in _chunks(item_ids):
-        items |= {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(chunk)))}
+        items |= {i.id: i for i in session.scalars(_ITEMS, {"ids": chunk})}
     for chunk in _chunks(lease_ids):
-        leases |= {x.id: x for x in session.scalars(select(Lease).where(Lease.id.in_(chunk)))}
+        leases |= {x.id: x for x in session.scalars(_LEASES, {"ids": chunk})}
     pairs = {(d.lease_id, d.item_id) for d in decisions}
     for chunk in _chunks(pairs):
-        assigned |= {(lid, iid): share for lid, iid, share in session.execute(
-            select(LeaseItem.lease_id, LeaseItem.item_id, LeaseItem.share).where(
-                tuple_(LeaseItem.lease_id, LeaseItem.item_id).in_(chunk)))}
-    names = {item.queue for item in items.values()}
-    queues = {q.name: q for q in session.scalars(select(Queue).where(Queue.name.in_(names)))}
+        assigned |= {(lid, iid): share
+                     for lid, iid, share in session.execute(_ASSIGNED, {"pairs": chunk})}
+    names = sorted({item.queue for item in items.values()})
+    queues = {q.name: q for q in session.scalars(_QUEUES, {"ids": names})}
     overlap = {i.id for i in items.values() if i.share == OVERLAP}
     others: dict[str, int] = {}
     for chunk in _chunks(overlap):
