@@ -10,17 +10,24 @@ Open loop (default): each reviewer leases a batch (`POST /queues/q/leases` with 
 schedule: slow replies do not slow the reviewer down), sends its decisions as the client's
 sync does (after `--sync-after` decisions or every `--sync-every` s), renews the lease at
 half its life, and releases it when its items are decided and at the end. Reviewers start
-spread over `--ramp` s (default `--think`: every first lease lands in that window, so the
-lease and post latency is also printed without the first 2 x `--think` s). Text items only:
-there is no media to fetch, so no media latency is measured.
+spread over `--ramp` s (default `--think`: every first lease lands in that window). At the
+end of the run every reviewer syncs and releases at once, a burst no real shift makes; so
+lease, post and release latency is also printed steady: without the first ramp + `--think`
+s and without requests sent after the stop. Text items only: there is no media to fetch,
+so no media latency is measured.
 
 Closed loop (`--closed-loop`): reviewers lease, decide the whole batch at once, post it,
 and lease again, as fast as replies come; the number of active reviewers ramps up in steps
 of `--step-seconds`; prints each step and the decisions/s at which p99 passes 250 ms.
 
-Prints latency p50/p99, decisions/s, errors by status, server CPU (from /proc), and checks
-from the database at the end: items in two live leases at once, decisions lost,
-decisions duplicated. Asserts nothing.
+Prints latency p50/p99, decisions/s, errors by status, and CPU (from /proc) of the server's
+processes, of the PostgreSQL cluster and of this load generator. The generator is one
+asyncio + httpx process, one client (own connection) per reviewer, as real workstations
+are; at 200 open-loop reviewers it uses about a quarter of a core, so the latencies it
+reports are the server's, not its own queueing; a figure near 1.0 would say otherwise. The
+machine is shared: the whole machine's busy cores are printed beside them. Checks from the
+database at the end: items in two live leases at once, decisions lost, decisions
+duplicated. Asserts nothing.
 
     python bench/bench_server_load.py --reviewers 200 --backend postgresql --workers 2 \
         --duration 60 [--closed-loop]
@@ -138,6 +145,17 @@ def _server(url: str, data: Path, workers: int, lease_ttl: float) -> Iterator[
             except subprocess.TimeoutExpired:
                 continue
         log.close()
+        _log_trouble(data / "server.log")
+
+
+def _log_trouble(path: Path) -> None:
+    """Worker deaths, restarts and errors the server logged (a killed worker drops its
+    connections: the client sees ReadError / RemoteProtocolError)."""
+    marks = ("died", "hung", "kill", "Traceback", "ERROR", "WARNING")
+    lines = [line for line in path.read_text(errors="replace").splitlines()
+             if any(mark in line for mark in marks)]
+    print(f"  server log: {len(lines)} lines of trouble" + "".join(
+        f"\n    {line[:160]}" for line in lines[:8]))
 
 
 def _tree(pid: int) -> list[int]:
@@ -151,8 +169,9 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def _cpu(pid: int) -> dict[int, float]:
-    """CPU seconds (user + system) of the server and its worker processes."""
+def _cpu(pid: int, reaped: bool = False) -> dict[int, float]:
+    """CPU seconds (user + system) of a process and its descendants; with `reaped`, the
+    root's count includes its children that have exited (PostgreSQL's backends)."""
     tick = os.sysconf("SC_CLK_TCK")
     seconds = {}
     for p in _tree(pid):
@@ -160,8 +179,33 @@ def _cpu(pid: int) -> dict[int, float]:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        seconds[p] = (int(fields[11]) + int(fields[12])) / tick
+        seconds[p] = sum(int(f) for f in fields[11:15 if reaped and p == pid else 13]) / tick
     return seconds
+
+
+def _postmaster(url: str) -> int | None:
+    """The PostgreSQL server's root process (the parent of a backend), when it runs here."""
+    if not url.startswith("postgresql"):
+        return None
+    db = Database(url)
+    with db.engine.connect() as conn:
+        backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    db.dispose()
+    with suppress(OSError):
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return None
+
+
+def _machine() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine (every process, other users' too)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK"), sum(fields) / os.sysconf(
+        "SC_CLK_TCK")
+
+
+def _used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after.values()) - sum(before.get(p, 0.0) for p in after)
 
 
 class Stats:
@@ -330,15 +374,19 @@ def _checks(url: str, stats: Stats) -> None:
           f"with two counting decisions: {counting_twice}")
 
 
-def _report_open(stats: Stats, elapsed: float, duration: float, think: float) -> None:
+def _report_open(stats: Stats, elapsed: float, duration: float, think: float,
+                 ramp: float) -> None:
     for kind in ("lease", "decisions", "renew", "release"):
         if stats.times.get(kind):
             print(_line(kind, stats.times[kind]))
-    warm = stats.started + 2 * think  # the start burst: every first lease (default ramp)
-    for kind in ("lease", "decisions"):
-        later = [(end, s) for end, s in stats.times.get(kind, []) if end > warm]
-        if later:
-            print(_line(kind, later) + f"  (after the first {2 * think:.0f} s)")
+    start = (ramp or think) + think  # the start burst: every first lease, and its decision
+    stop = stats.started + duration  # the stop burst: every reviewer's last sync and release
+    for kind in ("lease", "decisions", "release"):
+        steady = [(end, s) for end, s in stats.times.get(kind, [])
+                  if end > stats.started + start and end - s < stop]
+        if steady:
+            print(_line(kind, steady) + f"  (steady: after the first {start:.0f} s, "
+                  "sent before the stop)")
     print("  media     none: text items carry no media, nothing to fetch")
     print(f"  decisions stored: {len(stats.stored_ids)} = "
           f"{len(stats.stored_ids) / duration:.1f} decisions/s over the {duration:.0f} s run "
@@ -435,22 +483,34 @@ def main() -> None:
             with _server(url, data, args.workers, args.lease_ttl) as (base, proc):
                 tokens = _seed(url, args.reviewers, items)
                 stats = Stats()
+                pg = _postmaster(url)
+                pg0 = _cpu(pg, reaped=True) if pg else {}
                 cpu0, wall0 = _cpu(proc.pid), time.monotonic()
+                gen0, box0 = time.process_time(), _machine()
                 try:
                     elapsed, steps = asyncio.run(_drive(base, tokens, args, stats))
                 except KeyboardInterrupt:
                     print("interrupted: stopping the server")
                     raise
+                gen, box1 = time.process_time() - gen0, _machine()
                 cpu1, wall = _cpu(proc.pid), time.monotonic() - wall0
-            used = sum(cpu1.values()) - sum(cpu0.get(p, 0.0) for p in cpu1)
+                pg1 = _cpu(pg, reaped=True) if pg else {}
+            used = _used(cpu0, cpu1)
             print("latency:" if not args.closed_loop else "closed loop, by step:")
             if args.closed_loop:
                 _report_closed(stats, steps)
             else:
-                _report_open(stats, elapsed, args.duration, args.think)
+                _report_open(stats, elapsed, args.duration, args.think, args.ramp)
             print(f"  errors by status: {dict(stats.errors) or 'none'}")
             print(f"  server CPU: {used:.1f} s over {wall:.1f} s = {used / wall:.2f} cores "
                   f"({len(cpu1)} processes)")
+            if pg:
+                print(f"  PostgreSQL CPU: {_used(pg0, pg1) / wall:.2f} cores")
+            print(f"  load generator CPU (this process): {gen:.1f} s = {gen / wall:.2f} cores"
+                  " (near 1.0: its own queueing is in the latencies above)")
+            busy = box1[0] - box0[0]
+            print(f"  whole machine: {busy / wall:.2f} of {os.cpu_count()} cores busy "
+                  "(other users' processes included)")
             _checks(url, stats)
     finally:
         shutil.rmtree(data, ignore_errors=True)

@@ -17,10 +17,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import Request
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from reviewer.protocol import Role, UserPublic
+from server.config import ServerSettings
+from server.db import Database
 from server.deps import CurrentUser, DbDep, SettingsDep
 from server.errors import ApiError
 from server.models import DecisionRecord, Item, Lease, QueueTeam, utcnow
@@ -30,11 +33,11 @@ TIER_ROLES: tuple[Role, ...] = ("senior", "qa_lead")
 """Who may lease from an escalation queue."""
 
 
-def queue_teams(session: Session, queue: str) -> set[str]:
+def queue_teams(session: Session | Connection, queue: str) -> set[str]:
     return set(session.scalars(select(QueueTeam.team).where(QueueTeam.queue == queue)))
 
 
-def may_lease(session: Session, queue: str, teams: list[str]) -> bool:
+def may_lease(session: Session | Connection, queue: str, teams: list[str]) -> bool:
     allowed = queue_teams(session, queue)
     return not allowed or bool(allowed & set(teams))
 
@@ -51,9 +54,9 @@ def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
     queue = request.path_params.get("queue")
     if queue is None or request.method != "POST":
         return
-    with db.session() as session:
-        allowed = may_lease(session, queue, user.teams)
-        tier = is_escalation_queue(session, queue)
+    with db.statement() as conn:  # two lone reads: no transaction around them
+        allowed = may_lease(conn, queue, user.teams)
+        tier = is_escalation_queue(conn, queue)
     if not allowed:
         raise ApiError(403, "not_your_team", f"Queue {queue} is reserved for other teams.")
     if tier and not set(user.roles) & set(TIER_ROLES):
@@ -61,17 +64,23 @@ def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
                        f"reviewers with the role {' or '.join(TIER_ROLES)} may lease from it.")
 
 
-def renewal_rule(request: Request, user: CurrentUser, db: DbDep,
-                 settings: SettingsDep) -> None:
+async def renewal_rule(request: Request, user: CurrentUser, db: DbDep,
+                       settings: SettingsDep) -> None:
     """Refuse to renew a lease with nothing left to decide, or one past its maximum age
-    (409). Unknown, foreign, released or expired leases are left to the route."""
+    (409). Unknown, foreign, released or expired leases are left to the route. A
+    coroutine: the lease router's other routes (release) pass without a threadpool hop."""
     lease_id = request.path_params.get("lease")
     if lease_id is None or not request.url.path.endswith("/renew"):
         return
+    await run_in_threadpool(_check_renewal, db, lease_id, user.username, settings)
+
+
+def _check_renewal(db: Database, lease_id: str, reviewer: str,
+                   settings: ServerSettings) -> None:
     with db.session() as session:
         lease = session.get(Lease, lease_id)
         now = utcnow()
-        if (lease is None or lease.reviewer != user.username
+        if (lease is None or lease.reviewer != reviewer
                 or lease.released_at is not None or lease.expires_at <= now):
             return
         if lease.created_at + timedelta(seconds=settings.lease_max_age) <= now:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 
 from reviewer.protocol import API_PREFIX
@@ -19,7 +22,7 @@ from server.audit import AuditTrail
 from server.body_limit import BodySizeLimit
 from server.config import ServerSettings
 from server.contain_errors import ContainErrors
-from server.db import Database
+from server.db import POOL_SIZE, Database
 from server.errors import install_error_handlers
 from server.file_modes import secure_storage
 from server.health import health_routes
@@ -30,6 +33,16 @@ from server.text_guard import RefuseControlCharacters
 from server.throttle import LoginThrottle
 
 ROUTERS = (auth, queues, leases, media, decisions, policy, wellness, qa, items)
+REQUEST_THREADS = POOL_SIZE
+"""Requests a process runs at once in its threadpool (the routes are synchronous). More
+than its database connections only queue for one, and on a few cores more threads mostly
+wait for the GIL; one waiting request costs nothing on the event loop."""
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+    yield
 
 
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
@@ -41,7 +54,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     db.create_schema()
     docs = "/docs" if settings.api_docs else None
     app = FastAPI(title="Reviewer Workstation review server", version="1.0",
-                  docs_url=docs, redoc_url=None)
+                  docs_url=docs, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.db = db
     app.state.media = open_media_store(settings.media_url, settings.data_dir,

@@ -20,6 +20,12 @@ from server.config import ServerSettings, default_data_dir, default_db_url
 from server.db import Database, SchemaBehind
 from server.file_modes import secure_storage
 
+KEEP_ALIVE = 30
+"""Seconds an idle client connection stays open. Longer than httpx's own idle expiry (5 s,
+the workstation's client): the client closes first, so a request never races the
+server's close of the same connection (uvicorn's default is also 5 s, and a sync every
+few seconds then met a closed connection: a ReadError, a retry)."""
+
 
 def _locations(args: argparse.Namespace) -> tuple[str, Path]:
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
@@ -118,7 +124,8 @@ def _uvicorn_options(args: argparse.Namespace) -> dict[str, object]:
     `X-Forwarded-For` is believed (the reverse proxies); None keeps uvicorn's default,
     `$FORWARDED_ALLOW_IPS` or 127.0.0.1."""
     return {"host": args.host, "port": args.port, "log_level": "info",
-            "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile,
+            "timeout_keep_alive": KEEP_ALIVE, "ssl_certfile": args.ssl_certfile,
+            "ssl_keyfile": args.ssl_keyfile,
             "forwarded_allow_ips": args.forwarded_allow_ips}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, utcnow
@@ -47,7 +47,14 @@ class Queue(Base):
 
 class Item(Base):
     __tablename__ = "items"
-    __table_args__ = (Index("ix_items_queue_state", "queue", "state"),)
+    __table_args__ = (
+        Index("ix_items_queue_state", "queue", "state"),
+        # The claim's walk: a queue's unshared pending items, oldest first; it stops after
+        # the live leases' items at the front (without it, every claim sorted the queue).
+        Index("ix_items_claim", "queue", "created_at", "id",
+              postgresql_where=text("state = 'pending' AND share IS NULL"),
+              sqlite_where=text("state = 'pending' AND share IS NULL")),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     queue: Mapped[str] = mapped_column(ForeignKey("queues.name"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -106,7 +113,8 @@ class DecisionRecord(Base):
     __table_args__ = (Index("ix_decisions_decided_at_id", "decided_at", "decision_id"),)
     decision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
-    lease_id: Mapped[str] = mapped_column(String(64))
+    lease_id: Mapped[str] = mapped_column(String(64), index=True)
+    """Indexed: renewals and repeated lease requests look up the decisions under a lease."""
     reviewer: Mapped[str] = mapped_column(String(64), index=True)
     queue: Mapped[str] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(64))

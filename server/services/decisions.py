@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from reviewer.protocol import Decision, DecisionBatch, DecisionResult, DecisionResults
 from server.db import Database
 from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
-from server.services.decision_batch import Rejected, record_batch
+from server.services.decision_batch import Collided, Rejected, record_batch
 from server.services.escalation import escalate, withdraw_superseded
 from server.services.leasing import lease_is_live
 from server.services.shared_items import shared_status
@@ -134,14 +134,19 @@ def record_decisions(db: Database, batch: DecisionBatch, reviewer: str) -> Decis
     """One pass and a few multi-row statements (`decision_batch`); when the database
     refuses a value the batch is written again decision by decision, so that the bad
     one alone is rejected."""
-    try:
-        with db.writer() as session:
-            return DecisionResults(results=record_batch(session, batch.decisions, reviewer))
-    except OperationalError:
-        raise  # busy or broken: the whole batch is answered 503/500 and retried
-    except DBAPIError:
-        pass
-    return _record_one_by_one(db, batch, reviewer)
+    taken: set[str] = set()
+    for _attempt in range(3):
+        try:
+            with db.writer() as session:
+                return DecisionResults(
+                    results=record_batch(session, batch.decisions, reviewer, taken))
+        except Collided as collided:  # rolled back: judge again, those ids now duplicates
+            taken |= collided.taken
+        except OperationalError:
+            raise  # busy or broken: the whole batch is answered 503/500 and retried
+        except DBAPIError:
+            return _record_one_by_one(db, batch, reviewer)
+    raise RuntimeError("decision batch kept colliding with concurrent writers")
 
 
 def _record_one_by_one(db: Database, batch: DecisionBatch, reviewer: str) -> DecisionResults:

@@ -14,7 +14,7 @@ decided it yet (state `withdrawn`, out of the queue); a new `escalate` makes a n
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from server.models import DecisionRecord, Item, QueueRoute, utcnow
@@ -30,7 +30,7 @@ def escalation_queue(session: Session, queue: str) -> str | None:
     return route.escalation_queue if route is not None else None
 
 
-def is_escalation_queue(session: Session, queue: str) -> bool:
+def is_escalation_queue(session: Session | Connection, queue: str) -> bool:
     """Whether some queue escalates to this one: it is then a tier queue (`senior`)."""
     return session.scalar(select(QueueRoute.queue).where(
         QueueRoute.escalation_queue == queue).limit(1)) is not None

@@ -6,9 +6,10 @@ Claiming is atomic under concurrency: on SQLite the claim runs in a BEGIN IMMEDI
 transaction (one writer at a time), on PostgreSQL the candidate rows are selected
 `FOR UPDATE SKIP LOCKED` so concurrent claims pass each other without overlap.
 
-`lease_for_request` wraps the claim with good manners: a repeated client request id
-gets the same lease and items back (its first reply was lost), a reviewer holds at
-most `max_held` undecided items, and a claim that finds nothing leaves no lease row.
+`lease_for_request` wraps the claim with good manners, in the claim's own transaction: a
+repeated client request id gets the same lease and items back (its first reply was lost),
+a reviewer holds at most `max_held` undecided items, and a claim that finds nothing leaves
+no lease row.
 """
 
 from __future__ import annotations
@@ -43,27 +44,27 @@ def available(now: datetime):  # noqa: ANN201 - an SQL expression
     return (Item.state == "pending") & or_(Item.lease_id.is_(None), Item.lease_expires_at <= now)
 
 
-def claim_items(db: Database, queue_name: str, reviewer: str, max_items: int,
-                ttl: float) -> LeaseReply:
-    with db.writer() as session:
-        queue = session.get(Queue, queue_name)
-        if queue is None:
-            raise ApiError(404, "unknown_queue", f"There is no queue named {queue_name!r}.")
-        now = utcnow()
-        lease = Lease(id=f"L-{secrets.token_hex(8)}", queue=queue.name, reviewer=reviewer,
-                      created_at=now, expires_at=now + timedelta(seconds=ttl))
-        candidates = _candidates(session, queue, reviewer, now, max_items)
-        gold = gold_for(session, queue, reviewer,
-                        gold_due(session, queue, reviewer, len(candidates), max_items, _shuffle))
-        if not candidates and not gold:  # nothing to give: no lease row (its id is never used)
-            return LeaseReply(lease_id=lease.id, queue=queue.name,
-                              expires_at=lease.expires_at, taxonomy=wire_taxonomy(queue),
-                              items=[])
-        session.add(lease)
-        leased = _assign(session, lease, queue, candidates[:max_items - len(gold)], gold)
+def claim_items(session: Session, queue_name: str, reviewer: str, max_items: int,
+                ttl: float, request_id: str | None = None) -> LeaseReply:
+    """Claim up to `max_items` free items in the caller's write transaction."""
+    queue = session.get(Queue, queue_name)
+    if queue is None:
+        raise ApiError(404, "unknown_queue", f"There is no queue named {queue_name!r}.")
+    now = utcnow()
+    lease = Lease(id=f"L-{secrets.token_hex(8)}", queue=queue.name, reviewer=reviewer,
+                  created_at=now, expires_at=now + timedelta(seconds=ttl),
+                  request_id=request_id or None)
+    candidates = _candidates(session, queue, reviewer, now, max_items)
+    gold = gold_for(session, queue, reviewer,
+                    gold_due(session, queue, reviewer, len(candidates), max_items, _shuffle))
+    if not candidates and not gold:  # nothing to give: no lease row (its id is never used)
         return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
-                          taxonomy=wire_taxonomy(queue),
-                          items=[item_to_wire(item) for item in leased])
+                          taxonomy=wire_taxonomy(queue), items=[])
+    session.add(lease)
+    leased = _assign(session, lease, queue, candidates[:max_items - len(gold)], gold)
+    return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
+                      taxonomy=wire_taxonomy(queue),
+                      items=[item_to_wire(item) for item in leased])
 
 
 def _assign(session: Session, lease: Lease, queue: Queue, candidates: list[Item],
@@ -103,60 +104,52 @@ def _candidates(session: Session, queue: Queue, reviewer: str, now: datetime,
 def lease_for_request(db: Database, queue_name: str, reviewer: str, max_items: int,
                       ttl: float, *, request_id: str | None, max_held: int) -> LeaseReply:
     """`claim_items` made idempotent by the client's request id and bounded by what the
-    reviewer already holds (409 `holding_limit` at `max_held` undecided items)."""
-    if request_id:
-        again = _repeated(db, reviewer, request_id)
-        if again is not None:
-            return again
-    held = held_undecided(db, reviewer)
-    if held >= max_held:
-        raise ApiError(409, "holding_limit",
-                       f"You already hold {held} undecided items, the most allowed at once "
-                       f"is {max_held}: decide or release some before leasing more.")
-    reply = claim_items(db, queue_name, reviewer, min(max_items, max_held - held), ttl)
-    if request_id and reply.items:
-        # A separate write: `claim_items` stays one claim. A repeat arriving between
-        # the two writes (within milliseconds) would claim a second lease, which
-        # expires unused; it strands nothing for longer than a lease.
-        with db.writer() as session:
-            session.execute(update(Lease).where(Lease.id == reply.lease_id)
-                            .values(request_id=request_id))
-    return reply
+    reviewer already holds (409 `holding_limit` at `max_held` undecided items). One write
+    transaction: the repeat check, the bound, the claim and its request id."""
+    with db.writer() as session:
+        if request_id:
+            again = _repeated(session, reviewer, request_id)
+            if again is not None:
+                return again
+        held = held_undecided(session, reviewer)
+        if held >= max_held:
+            raise ApiError(409, "holding_limit",
+                           f"You already hold {held} undecided items, the most allowed at "
+                           f"once is {max_held}: decide or release some before leasing more.")
+        return claim_items(session, queue_name, reviewer, min(max_items, max_held - held),
+                           ttl, request_id)
 
 
-def held_undecided(db: Database, reviewer: str) -> int:
+def held_undecided(session: Session, reviewer: str) -> int:
     """Items leased to `reviewer` right now and not yet decided on the server."""
-    now = utcnow()
-    with db.session() as session:
-        return session.scalar(
-            select(func.count(Item.id)).join(Lease, Item.lease_id == Lease.id)
-            .where(Lease.reviewer == reviewer, Lease.released_at.is_(None),
-                   Item.state == "pending", Item.lease_expires_at > now)
-        ) or 0
+    return session.scalar(
+        select(func.count(Item.id)).join(Lease, Item.lease_id == Lease.id)
+        .where(Lease.reviewer == reviewer, Lease.released_at.is_(None),
+               Item.state == "pending", Item.lease_expires_at > utcnow())
+    ) or 0
 
 
-def _repeated(db: Database, reviewer: str, request_id: str) -> LeaseReply | None:
+def _repeated(session: Session, reviewer: str, request_id: str) -> LeaseReply | None:
     """The live lease an earlier request with this id made, with its undecided items."""
     now = utcnow()
-    with db.session() as session:
-        lease = session.scalars(
-            select(Lease).where(Lease.reviewer == reviewer, Lease.request_id == request_id)
-        ).first()
-        if lease is None or not lease_is_live(lease, now):
-            return None
-        queue = session.get(Queue, lease.queue)
-        # Every item the lease holds (shared ones, gold and overlap, only through their
-        # LeaseItem) that the reviewer has not decided under it yet.
-        decided = select(DecisionRecord.item_id).where(DecisionRecord.lease_id == lease.id)
-        items = session.scalars(
-            select(Item).join(LeaseItem, LeaseItem.item_id == Item.id)
-            .where(LeaseItem.lease_id == lease.id, Item.id.not_in(decided))
-            .order_by(Item.created_at, Item.id)
-        ).all()
-        assert queue is not None  # a lease's queue is a foreign key
-        return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
-                          taxonomy=wire_taxonomy(queue),
-                          items=[item_to_wire(item) for item in items])
+    lease = session.scalars(
+        select(Lease).where(Lease.reviewer == reviewer, Lease.request_id == request_id)
+    ).first()
+    if lease is None or not lease_is_live(lease, now):
+        return None
+    queue = session.get(Queue, lease.queue)
+    # Every item the lease holds (shared ones, gold and overlap, only through their
+    # LeaseItem) that the reviewer has not decided under it yet.
+    decided = select(DecisionRecord.item_id).where(DecisionRecord.lease_id == lease.id)
+    items = session.scalars(
+        select(Item).join(LeaseItem, LeaseItem.item_id == Item.id)
+        .where(LeaseItem.lease_id == lease.id, Item.id.not_in(decided))
+        .order_by(Item.created_at, Item.id)
+    ).all()
+    assert queue is not None  # a lease's queue is a foreign key
+    return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
+                      taxonomy=wire_taxonomy(queue),
+                      items=[item_to_wire(item) for item in items])
 
 
 def _own_lease(session: Session, lease_id: str, reviewer: str) -> Lease:
