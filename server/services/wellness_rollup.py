@@ -113,17 +113,6 @@ def refresh(db: Database, span: Range) -> int:
     return len(stale)
 
 
-def kept_reviewer_days(session: Session, span: Range) -> dict[tuple[str, date], DayFigures]:
-    """(reviewer, day) -> figures of every reviewer, from the kept rows."""
-    kept = WellnessDayRecord
-    query = select(kept.reviewer, kept.day, kept.exposure_ms, kept.reveals, kept.items_decided,
-                   kept.breaks_due, kept.breaks_taken).where(
-        kept.time_zone == span.time_zone, kept.day.between(span.since, span.until))
-    return {(who, on if isinstance(on, date) else as_date(on)):
-            DayFigures(ms, reveals, items, due, taken)
-            for who, on, ms, reveals, items, due, taken in session.execute(query)}
-
-
 def kept_categories(session: Session, span: Range) -> dict[tuple[date, str, int], CategoryFigures]:
     query = select(*_columns(WellnessCategoryDayRecord)).where(
         WellnessCategoryDayRecord.time_zone == span.time_zone,

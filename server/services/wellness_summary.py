@@ -1,8 +1,9 @@
 """The coordinator's report over a range of days: per reviewer, per team, per day, per
 category and severity, p50/p90 across reviewers, and who is over or near a cap.
 
-Figures come from `wellness_report` (grouped in SQL); caps are each reviewer's effective
-policy (strictest wins). "Over" a cap means a day at or past it, "near" a day at
+Figures are summed in SQL over the kept per-day rows (`wellness_totals`, after
+`wellness_rollup` brings them up to date); caps are each reviewer's effective policy
+(strictest wins). "Over" a cap means a day at or past it, "near" a day at
 `NEAR_CAP_SHARE` of it or more; a cap of 0 is over as soon as anything counts.
 """
 
@@ -36,10 +37,14 @@ from server.services.wellness_report import (
     category_figures,
     sort_in_memory,
 )
-from server.services.wellness_rollup import kept_categories, kept_reviewer_days, refresh
-
-NEAR_CAP_SHARE = 0.8
-_RANK = {"ok": 0, "near": 1, "over": 2}
+from server.services.wellness_rollup import kept_categories, refresh
+from server.services.wellness_totals import (
+    NEAR_CAP_SHARE,
+    Caps,
+    ReviewerTotals,
+    day_totals,
+    reviewer_totals,
+)
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -53,46 +58,27 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def cap_status(value: float, cap: int) -> CapStatus:
-    if cap <= 0:
-        return "over" if value > 0 else "ok"
-    if value >= cap:
-        return "over"
-    return "near" if value >= NEAR_CAP_SHARE * cap else "ok"
-
-
 @dataclass
 class _Reviewer:
     name: str
     teams: list[str]
     policy: WellnessPolicy
-    days: dict[date, DayFigures] = field(default_factory=dict)
+    totals: ReviewerTotals = field(default_factory=lambda: ReviewerTotals(DayFigures()))
 
-    def total(self) -> DayFigures:
-        total = DayFigures()
-        for figures in self.days.values():
-            total.add(figures)
-        return total
-
-    def day_status(self, figures: DayFigures) -> CapStatus:
-        by_time = cap_status(figures.exposure_ms / 1000, self.policy.daily_reveal_seconds_cap)
-        by_items = cap_status(figures.items_decided, self.policy.daily_item_cap)
-        return by_time if _RANK[by_time] >= _RANK[by_items] else by_items
+    def caps(self) -> Caps:
+        return Caps(self.policy.daily_reveal_seconds_cap, self.policy.daily_item_cap)
 
     def wire(self) -> ReviewerExposure:
-        total = self.total()
-        statuses = [self.day_status(figures) for figures in self.days.values()]
-        worst = max(statuses, key=_RANK.__getitem__, default="ok")
+        t = self.totals
+        worst: CapStatus = "over" if t.days_over else "near" if t.days_near else "ok"
         return ReviewerExposure(
-            reviewer=self.name, teams=self.teams, exposure_s=total.exposure_ms / 1000,
-            reveals=total.reveals, items_decided=total.items_decided,
-            breaks_due=total.breaks_due, breaks_taken=total.breaks_taken,
-            max_day_exposure_s=max((f.exposure_ms for f in self.days.values()), default=0) / 1000,
-            max_day_items=max((f.items_decided for f in self.days.values()), default=0),
+            reviewer=self.name, teams=self.teams, exposure_s=t.figures.exposure_ms / 1000,
+            reveals=t.figures.reveals, items_decided=t.figures.items_decided,
+            breaks_due=t.figures.breaks_due, breaks_taken=t.figures.breaks_taken,
+            max_day_exposure_s=t.max_day_exposure_ms / 1000, max_day_items=t.max_day_items,
             daily_reveal_seconds_cap=self.policy.daily_reveal_seconds_cap,
             daily_item_cap=self.policy.daily_item_cap,
-            days_over_cap=statuses.count("over"), days_near_cap=statuses.count("near"),
-            cap_status=worst)
+            days_over_cap=t.days_over, days_near_cap=t.days_near, cap_status=worst)
 
 
 def _reviewers(session: Session, team: str | None) -> dict[str, _Reviewer]:
@@ -123,20 +109,19 @@ def _team_row(team: str, members: list[ReviewerExposure]) -> TeamExposure:
         near_cap=sum(m.cap_status == "near" for m in members))
 
 
-def _day_rows(span: Range, reviewers: dict[str, _Reviewer]) -> list[DayExposure]:
-    groups: dict[str | None, dict[date, DayFigures]] = defaultdict(
-        lambda: {day: DayFigures() for day in span.days()})
-    groups[None]  # noqa: B018 - every report has the all-reviewers trend, even empty
-    for reviewer in reviewers.values():
-        for day, figures in reviewer.days.items():
-            for team in (None, *reviewer.teams):
-                groups[team][day].add(figures)
-    return [
-        DayExposure(day=day, team=team, exposure_s=f.exposure_ms / 1000, reveals=f.reveals,
-                    items_decided=f.items_decided, breaks_due=f.breaks_due,
-                    breaks_taken=f.breaks_taken)
-        for team in sorted(groups, key=lambda t: t or "") for day, f in groups[team].items()
-    ]
+def _day_rows(span: Range, found: dict[str | None, dict[date, DayFigures]]
+              ) -> list[DayExposure]:
+    """Every day of the span for everyone, and for each team with anything in it."""
+    rows = []
+    for team in sorted({None, *found}, key=lambda t: t or ""):
+        days = found.get(team, {})
+        for day in span.days():
+            f = days.get(day) or DayFigures()
+            rows.append(DayExposure(
+                day=day, team=team, exposure_s=f.exposure_ms / 1000, reveals=f.reveals,
+                items_decided=f.items_decided, breaks_due=f.breaks_due,
+                breaks_taken=f.breaks_taken))
+    return rows
 
 
 def _categories(kinds: dict[tuple[date, str, int], CategoryFigures]) -> list[CategoryRevealRate]:
@@ -167,14 +152,14 @@ def wellness_summary(db: Database, *, time_zone: str, days: int, until: date | N
     with db.session() as session:
         sort_in_memory(session)
         reviewers = _reviewers(session, team)
-        people = kept_reviewer_days(session, span)
+        totals = reviewer_totals(session, span, {r.name: r.caps() for r in reviewers.values()})
+        days = day_totals(session, span, {r.name: r.teams for r in reviewers.values()})
         if team is None:
             kinds = kept_categories(session, span)
         else:
             kinds = category_figures(session, span, list(reviewers))
-    for (name, day), figures in people.items():
-        if name in reviewers:
-            reviewers[name].days[day] = figures
+    for name, found in totals.items():
+        reviewers[name].totals = found
     rows = [reviewers[name].wire() for name in sorted(reviewers)]
     by_team: dict[str, list[ReviewerExposure]] = defaultdict(list)
     for row in rows:
@@ -187,4 +172,4 @@ def wellness_summary(db: Database, *, time_zone: str, days: int, until: date | N
         near_cap_share=NEAR_CAP_SHARE, exposure_s_p50=percentile(seconds, 0.5),
         exposure_s_p90=percentile(seconds, 0.9), reviewers=rows,
         teams=[_team_row(name, members) for name, members in sorted(by_team.items())],
-        days=_day_rows(span, reviewers), categories=_categories(kinds))
+        days=_day_rows(span, days), categories=_categories(kinds))
