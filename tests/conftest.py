@@ -76,4 +76,4 @@ def live_server(server_dirs: tuple[str, Path], request: pytest.FixtureRequest):
     try:
         yield server
     finally:
-        server.stop()
+        server.stop(wait=False)  # uvicorn winds down in the background

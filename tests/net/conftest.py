@@ -36,7 +36,7 @@ def net_server(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]) ->
     try:
         yield server
     finally:
-        server.stop()
+        server.stop(wait=False)  # uvicorn winds down in the background
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -56,7 +56,7 @@ def backend_net(request: pytest.FixtureRequest, server_dirs: tuple[str, Path]
         yield h
     finally:
         h.close()
-        server.stop()
+        server.stop(wait=False)  # uvicorn winds down in the background
 
 
 @pytest.fixture

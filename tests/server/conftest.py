@@ -77,7 +77,7 @@ def backend_harness(request: pytest.FixtureRequest, server_dirs: tuple[str, Path
         yield h
     finally:
         h.close()
-        server.stop()
+        server.stop(wait=False)  # uvicorn winds down in the background
 
 
 @pytest.fixture

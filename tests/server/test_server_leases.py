@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from server_harness import Harness, decision
@@ -50,6 +51,7 @@ def test_expired_lease_returns_items_to_the_next_reviewer(backend_harness: Harne
     assert renew.status_code == 409 and renew.json()["error"] == "lease_expired"
 
 
+@pytest.mark.lease_ttl(3)  # room for a slow machine before the renewal, and after it
 def test_renew_extends_and_release_returns_undecided_items(backend_harness: Harness) -> None:
     h = backend_harness
     h.queue("q", 4)
@@ -59,9 +61,11 @@ def test_renew_extends_and_release_returns_undecided_items(backend_harness: Harn
 
     time.sleep(1.0)
     renewed = h.http.post(f"/leases/{lease['lease_id']}/renew", headers=alice)
-    assert renewed.status_code == 200
+    assert renewed.status_code == 200, renewed.text
     assert renewed.json()["expires_at"] > lease["expires_at"]
-    time.sleep(0.8)  # past the first expiry, within the renewed one
+    first_expiry = datetime.fromisoformat(lease["expires_at"])
+    time.sleep(max(0.0, (first_expiry - datetime.now(UTC)).total_seconds()) + 0.3)
+    # past the first expiry, within the renewed one (about a second later)
     assert h.lease(bob, "q")["items"] == []
 
     assert h.http.post(f"/leases/{lease['lease_id']}/renew", headers=bob).status_code == 403

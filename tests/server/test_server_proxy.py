@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from server_harness import free_port
 from sqlalchemy import select
 
@@ -54,6 +55,7 @@ def _login_source(server_dirs: tuple[str, Path], *options: str) -> str:
         db.dispose()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # about HTTP headers, not the database
 def test_only_the_named_proxies_forwarded_address_is_believed(
         server_dirs: tuple[str, Path]) -> None:
     assert _login_source(server_dirs, "--forwarded-allow-ips", "10.0.0.5,127.0.0.1") == (

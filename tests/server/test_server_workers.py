@@ -139,6 +139,9 @@ def test_leasing_stays_exclusive_across_server_processes(two_servers: list[Runni
             harness.close()
 
 
+# PostgreSQL only: three server processes per run, and several processes is PostgreSQL's
+# deployment (the counts' storage is tested on both in test_server_throttle*.py).
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_login_failures_count_across_server_processes(two_servers: list[RunningServer]
                                                        ) -> None:
     """The configured failures per name, made through three processes (each request on a
