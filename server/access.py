@@ -1,7 +1,8 @@
 """Who may lease a queue, and which leases may be renewed.
 
-Attached to the queue and lease routers in `server.app` (router dependencies), so the
-rules hold without touching those routes:
+The lease and renew routes run them inside the service's own write transaction
+(`lease_for_request(guard=...)`, `renew_lease(rule=...)`): one threadpool hop, one
+connection and one transaction a request instead of two of each. The rules:
 - a queue naming teams (`queue_teams` rows) is leased only by members of one of them; a
   queue naming none is open to every reviewer;
 - a queue that is some queue's escalation queue (the second tier) is leased only by
@@ -14,19 +15,15 @@ rules hold without touching those routes:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from fastapi import Request
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from reviewer.protocol import Role, UserPublic
 from server.config import ServerSettings
-from server.db import Database
-from server.deps import CurrentUser, DbDep, SettingsDep
 from server.errors import ApiError
-from server.models import DecisionRecord, Item, Lease, QueueTeam, utcnow
+from server.models import DecisionRecord, Item, Lease, QueueTeam
 from server.services.escalation import is_escalation_queue
 
 TIER_ROLES: tuple[Role, ...] = ("senior", "qa_lead")
@@ -49,47 +46,29 @@ def may_review(session: Session, queue: str, user: UserPublic) -> bool:
     return not is_escalation_queue(session, queue) or bool(set(user.roles) & set(TIER_ROLES))
 
 
-def queue_access(request: Request, user: CurrentUser, db: DbDep) -> None:
-    """Refuse a lease on a queue reserved for teams the caller is not in (403)."""
-    queue = request.path_params.get("queue")
-    if queue is None or request.method != "POST":
-        return
-    with db.statement() as conn:  # two lone reads: no transaction around them
-        allowed = may_lease(conn, queue, user.teams)
-        tier = is_escalation_queue(conn, queue)
-    if not allowed:
+def check_queue_access(session: Session, queue: str, user: UserPublic) -> None:
+    """Refuse a lease on a queue reserved for teams the caller is not in, or on an
+    escalation queue to a caller without a tier role (403)."""
+    if not may_lease(session, queue, user.teams):
         raise ApiError(403, "not_your_team", f"Queue {queue} is reserved for other teams.")
-    if tier and not set(user.roles) & set(TIER_ROLES):
+    if is_escalation_queue(session, queue) and not set(user.roles) & set(TIER_ROLES):
         raise ApiError(403, "escalation_tier", f"Queue {queue} is an escalation queue: only "
                        f"reviewers with the role {' or '.join(TIER_ROLES)} may lease from it.")
 
 
-async def renewal_rule(request: Request, user: CurrentUser, db: DbDep,
-                       settings: SettingsDep) -> None:
-    """Refuse to renew a lease with nothing left to decide, or one past its maximum age
-    (409). Unknown, foreign, released or expired leases are left to the route. A
-    coroutine: the lease router's other routes (release) pass without a threadpool hop."""
-    lease_id = request.path_params.get("lease")
-    if lease_id is None or not request.url.path.endswith("/renew"):
+def check_renewal(session: Session, lease: Lease, now: datetime,
+                  settings: ServerSettings) -> None:
+    """Refuse to renew a live lease with nothing left to decide, or one past its maximum
+    age (409). Unknown, foreign, released or expired leases are the caller's to refuse."""
+    if lease.created_at + timedelta(seconds=settings.lease_max_age) <= now:
+        raise ApiError(409, "lease_too_old", "The lease has reached its maximum age; "
+                       "release it and lease items again.")
+    undecided = session.scalar(select(func.count()).select_from(Item).where(
+        Item.lease_id == lease.id, Item.state == "pending"))
+    if undecided:
         return
-    await run_in_threadpool(_check_renewal, db, lease_id, user.username, settings)
-
-
-def _check_renewal(db: Database, lease_id: str, reviewer: str,
-                   settings: ServerSettings) -> None:
-    with db.session() as session:
-        lease = session.get(Lease, lease_id)
-        now = utcnow()
-        if (lease is None or lease.reviewer != reviewer
-                or lease.released_at is not None or lease.expires_at <= now):
-            return
-        if lease.created_at + timedelta(seconds=settings.lease_max_age) <= now:
-            raise ApiError(409, "lease_too_old", "The lease has reached its maximum age; "
-                           "release it and lease items again.")
-        undecided = session.scalar(select(func.count()).select_from(Item).where(
-            Item.lease_id == lease.id, Item.state == "pending"))
-        undo_window = now - timedelta(seconds=settings.lease_ttl)
-        recent = session.scalar(select(func.count()).select_from(DecisionRecord).where(
-            DecisionRecord.lease_id == lease.id, DecisionRecord.received_at > undo_window))
-    if not undecided and not recent:
+    undo_window = now - timedelta(seconds=settings.lease_ttl)
+    recent = session.scalar(select(func.count()).select_from(DecisionRecord).where(
+        DecisionRecord.lease_id == lease.id, DecisionRecord.received_at > undo_window))
+    if not recent:
         raise ApiError(409, "lease_finished", "The lease has no undecided items left.")

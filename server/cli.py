@@ -124,6 +124,7 @@ def _uvicorn_options(args: argparse.Namespace) -> dict[str, object]:
     `X-Forwarded-For` is believed (the reverse proxies); None keeps uvicorn's default,
     `$FORWARDED_ALLOW_IPS` or 127.0.0.1."""
     return {"host": args.host, "port": args.port, "log_level": "info",
+            "access_log": args.access_log,
             "timeout_keep_alive": KEEP_ALIVE, "ssl_certfile": args.ssl_certfile,
             "ssl_keyfile": args.ssl_keyfile,
             "forwarded_allow_ips": args.forwarded_allow_ips}
@@ -244,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--forwarded-allow-ips", metavar="ADDRESSES", help="comma-separated "
                        "addresses of the reverse proxies whose X-Forwarded-For is believed "
                        "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1)")
+    serve.add_argument("--access-log", action="store_true", help="log every request to "
+                       "standard output (off by default: every API request is already in "
+                       "the audit log, and the line cost 4 %% of the server's CPU under load)")
     serve.add_argument("--api-docs", action="store_true", help="serve /docs (loads its "
                        "script from a CDN: off by default)")
     serve.set_defaults(run=cmd_serve)

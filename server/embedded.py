@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 from server.app import create_app
 from server.config import ServerSettings
@@ -34,6 +35,7 @@ class EmbeddedServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._db: Database | None = None
+        self._app: FastAPI | None = None
 
     @property
     def url(self) -> str:
@@ -57,7 +59,7 @@ class EmbeddedServer:
         try:
             if self.upgrade_schema:
                 self._db.upgrade_schema()
-            app = create_app(self.settings, database=self._db)
+            app = self._app = create_app(self.settings, database=self._db)
         except BaseException:  # SchemaBehind and the like: leave nothing open
             self.stop()
             raise
@@ -81,14 +83,16 @@ class EmbeddedServer:
         """Stop serving. uvicorn takes about 0.2 s to wind down (its 0.1 s tick, then a
         0.1 s grace for open connections); `wait=False` lets that happen in the background,
         for a caller that is done with this server and its database (test teardown)."""
-        server, thread, db = self._server, self._thread, self._db
-        self._server = self._thread = self._db = None
+        server, thread, db, app = self._server, self._thread, self._db, self._app
+        self._server = self._thread = self._db = self._app = None
         if server is not None:
             server.should_exit = True
 
         def finish() -> None:
             if thread is not None:
                 thread.join(timeout=10)
+            if app is not None:  # lifespan="off": what the lifespan would stop
+                app.state.audit.stop()
             if db is not None:
                 db.dispose()
 

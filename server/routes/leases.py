@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter
 
 from reviewer.protocol import LeaseReleased, LeaseRenewed
+from server.access import check_renewal
 from server.deps import DbDep, ReviewerUser, SettingsDep
 from server.errors import ERROR_RESPONSES
 from server.routes import NamePath
@@ -16,7 +19,8 @@ router = APIRouter(prefix="/leases", tags=["leases"], responses=ERROR_RESPONSES)
 @router.post("/{lease}/renew", response_model=LeaseRenewed)
 def renew(lease: NamePath, user: ReviewerUser, db: DbDep,
           settings: SettingsDep) -> LeaseRenewed:
-    return renew_lease(db, lease, user.username, settings.lease_ttl)
+    return renew_lease(db, lease, user.username, settings.lease_ttl,
+                       rule=partial(check_renewal, settings=settings))
 
 
 @router.delete("/{lease}", response_model=LeaseReleased)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from reviewer.protocol import LeaseReply, LeaseRequest, QueuePublic, QueuesReply
-from server.access import may_review
+from server.access import check_queue_access, may_review
 from server.deps import DbDep, ReviewerOrQA, ReviewerUser, SettingsDep
 from server.errors import ERROR_RESPONSES
 from server.models import Item, Queue, utcnow
@@ -36,10 +38,12 @@ def list_queues(user: ReviewerOrQA, db: DbDep) -> QueuesReply:
 @router.post("/queues/{queue}/leases", response_model=LeaseReply)
 def lease_items(queue: NamePath, body: LeaseRequest, user: ReviewerUser, db: DbDep,
                 settings: SettingsDep) -> LeaseReply:
+    guard = partial(check_queue_access, queue=queue, user=user)  # in the claim's transaction
     if body.offline:  # taken offline on purpose: a longer lease, a larger bound
         return lease_for_request(db, queue, user.username, body.max_items,
                                  settings.offline_lease_ttl, request_id=body.request_id,
                                  max_held=max(settings.offline_max_items,
-                                              settings.max_held_items))
+                                              settings.max_held_items), guard=guard)
     return lease_for_request(db, queue, user.username, body.max_items, settings.lease_ttl,
-                             request_id=body.request_id, max_held=settings.max_held_items)
+                             request_id=body.request_id, max_held=settings.max_held_items,
+                             guard=guard)

@@ -1,7 +1,9 @@
 """A decision batch judged in one pass and written with a few multi-row statements.
 
 Everything the batch refers to (items, leases, lease-item assignments, superseded
-decisions, ids already stored) is loaded with a handful of `IN (...)` queries; each
+decisions, ids already stored) is loaded with a handful of `IN (...)` queries, as plain
+rows of the columns the rules read (no ORM objects: a batch is every sync's request, and
+building entities cost more than the queries); each
 decision is then judged alone in Python by the rules of `server.services.decisions`,
 against a view of the store that includes the decisions before it in the same batch
 (two decisions on one item, a decision superseding one earlier in the batch). Accepted
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import Row, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,6 +30,7 @@ from server.services.leasing import lease_is_live
 from server.services.shared_items import DEFAULT_OVERLAP_K, OVERLAP
 from server.services.taxonomy import SKIP, allowed_actions, allowed_labels
 
+_ITEM_TABLE = Item.__table__
 _CHUNK = 500  # ids per IN (...): well under every driver's parameter limit
 _SEEN = (DecisionRecord.decision_id, DecisionRecord.reviewer, DecisionRecord.item_id)
 
@@ -36,11 +39,13 @@ _SEEN = (DecisionRecord.decision_id, DecisionRecord.reviewer, DecisionRecord.ite
 # object; one made per request is built and keyed again every time).
 _IDS, _PAIRS = bindparam("ids", expanding=True), bindparam("pairs", expanding=True)
 _STORED = select(DecisionRecord.decision_id).where(DecisionRecord.decision_id.in_(_IDS))
-_ITEMS = select(Item).where(Item.id.in_(_IDS))
-_LEASES = select(Lease).where(Lease.id.in_(_IDS))
+_ITEMS = select(Item.id, Item.queue, Item.share, Item.state, Item.lease_id,
+                Item.overlap_k).where(Item.id.in_(_IDS))
+_LEASES = select(Lease.id, Lease.reviewer, Lease.created_at, Lease.expires_at,
+                 Lease.released_at).where(Lease.id.in_(_IDS))
 _ASSIGNED = select(LeaseItem.lease_id, LeaseItem.item_id, LeaseItem.share).where(
     tuple_(LeaseItem.lease_id, LeaseItem.item_id).in_(_PAIRS))
-_QUEUES = select(Queue).where(Queue.name.in_(_IDS))
+_QUEUES = select(Queue.name, Queue.taxonomy).where(Queue.name.in_(_IDS))
 
 
 class Rejected(Exception):
@@ -56,10 +61,10 @@ def _chunks(values: set) -> list[list]:
 class _Known:
     """The store as the batch sees it, updated as each decision is judged."""
 
-    items: dict[str, Item]
-    leases: dict[str, Lease]
+    items: dict[str, Row]  # the columns of _ITEMS
+    leases: dict[str, Row]  # the columns of _LEASES
     assigned: dict[tuple[str, str], str | None]  # (lease, item) -> share
-    queues: dict[str, Queue]
+    queues: dict[str, Row]  # name, taxonomy
     stored: set[str]  # decision ids already stored (or stored earlier in the batch)
     earlier: dict[str, tuple[str, str]]  # decision id -> (reviewer, item)
     replaced_by: dict[str, str]  # decision id -> the decision superseding it
@@ -75,11 +80,12 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
     stored: set[str] = set()
     earlier: dict[str, tuple[str, str]] = {}
     replaced_by: dict[str, str] = {}
-    items: dict[str, Item] = {}
-    leases: dict[str, Lease] = {}
+    items: dict[str, Row] = {}
+    leases: dict[str, Row] = {}
+    connection = session.connection()
     assigned: dict[tuple[str, str], str | None] = {}
     for chunk in _chunks(ids):
-        stored |= set(session.scalars(_STORED, {"ids": chunk}))
+        stored |= set(connection.execute(_STORED, {"ids": chunk}).scalars())
     for chunk in _chunks(sup):
         earlier |= {d: (r, i) for d, r, i in session.execute(
             select(*_SEEN).where(DecisionRecord.decision_id.in_(chunk)))}
@@ -87,15 +93,15 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
             select(DecisionRecord.supersedes, DecisionRecord.decision_id)
             .where(DecisionRecord.supersedes.in_(chunk)))}
     for chunk in _chunks(item_ids):
-        items |= {i.id: i for i in session.scalars(_ITEMS, {"ids": chunk})}
+        items |= {i.id: i for i in connection.execute(_ITEMS, {"ids": chunk})}
     for chunk in _chunks(lease_ids):
-        leases |= {x.id: x for x in session.scalars(_LEASES, {"ids": chunk})}
+        leases |= {x.id: x for x in connection.execute(_LEASES, {"ids": chunk})}
     pairs = {(d.lease_id, d.item_id) for d in decisions}
     for chunk in _chunks(pairs):
         assigned |= {(lid, iid): share
-                     for lid, iid, share in session.execute(_ASSIGNED, {"pairs": chunk})}
+                     for lid, iid, share in connection.execute(_ASSIGNED, {"pairs": chunk})}
     names = sorted({item.queue for item in items.values()})
-    queues = {q.name: q for q in session.scalars(_QUEUES, {"ids": names})}
+    queues = {q.name: q for q in connection.execute(_QUEUES, {"ids": names})}
     overlap = {i.id for i in items.values() if i.share == OVERLAP}
     others: dict[str, int] = {}
     for chunk in _chunks(overlap):
@@ -109,7 +115,7 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
                   {i.id: i.lease_id for i in items.values()})
 
 
-def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> Item:
+def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> Row:
     from server.services.decisions import check_times  # one rule, kept there
 
     item = known.items.get(decision.item_id)
@@ -136,7 +142,7 @@ def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> I
     return item
 
 
-def _status(known: _Known, item: Item, lease: Lease, decision: Decision, reviewer: str,
+def _status(known: _Known, item: Row, lease: Row, decision: Decision, reviewer: str,
             now: datetime) -> str:
     """`accepted` or `late`, changing the batch's view of the item as `_apply` and
     `shared_status` change the item."""
@@ -220,8 +226,8 @@ def _write_items(session: Session, known: _Known) -> None:
         values: dict[str, object] = {"state": state}
         if cleared:
             values |= {"lease_id": None, "lease_expires_at": None}
-        session.execute(update(Item).where(Item.id.in_(ids)).values(**values),
-                        execution_options={"synchronize_session": False})
+        session.connection().execute(_ITEM_TABLE.update().where(
+            _ITEM_TABLE.c.id.in_(ids)).values(**values))
 
 
 class Collided(Exception):
@@ -257,12 +263,13 @@ def _escalations(session: Session, known: _Known, rows: list[dict]) -> None:
     """Per accepted decision on an unshared item, in batch order: withdraw the copy a
     superseded `escalate` made, and escalate (both rare: one or two statements each)."""
     for row in rows:
-        item = known.items[row["item_id"]]
-        if row["status"] != "accepted" or item.share is not None:
+        if row["status"] != "accepted" or known.items[row["item_id"]].share is not None:
             continue
         if row["supersedes"] is None and row["action"] != "escalate":
             continue
         record = DecisionRecord(**row)
         withdraw_superseded(session, record)
+        item = session.get(Item, row["item_id"])  # the whole item: its copy takes it all
+        assert item is not None  # loaded above, in this transaction
         escalate(session, item, record)
     session.flush()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -102,11 +103,15 @@ def _candidates(session: Session, queue: Queue, reviewer: str, now: datetime,
 
 
 def lease_for_request(db: Database, queue_name: str, reviewer: str, max_items: int,
-                      ttl: float, *, request_id: str | None, max_held: int) -> LeaseReply:
+                      ttl: float, *, request_id: str | None, max_held: int,
+                      guard: Callable[[Session], None] | None = None) -> LeaseReply:
     """`claim_items` made idempotent by the client's request id and bounded by what the
     reviewer already holds (409 `holding_limit` at `max_held` undecided items). One write
-    transaction: the repeat check, the bound, the claim and its request id."""
+    transaction: the caller's `guard` (who may lease this queue), the repeat check, the
+    bound, the claim and its request id."""
     with db.writer() as session:
+        if guard is not None:
+            guard(session)
         if request_id:
             again = _repeated(session, reviewer, request_id)
             if again is not None:
@@ -161,7 +166,10 @@ def _own_lease(session: Session, lease_id: str, reviewer: str) -> Lease:
     return lease
 
 
-def renew_lease(db: Database, lease_id: str, reviewer: str, ttl: float) -> LeaseRenewed:
+def renew_lease(db: Database, lease_id: str, reviewer: str, ttl: float,
+                rule: Callable[[Session, Lease, datetime], None] | None = None,
+                ) -> LeaseRenewed:
+    """Extend the caller's live lease; `rule` may refuse it (`server.access`)."""
     with db.writer() as session:
         lease = _own_lease(session, lease_id, reviewer)
         now = utcnow()
@@ -169,6 +177,8 @@ def renew_lease(db: Database, lease_id: str, reviewer: str, ttl: float) -> Lease
             raise ApiError(409, "lease_released", "The lease was released.")
         if lease.expires_at <= now:
             raise ApiError(409, "lease_expired", "The lease has expired; lease items again.")
+        if rule is not None:
+            rule(session, lease, now)
         # never shorter than it was: a batch taken offline keeps its long lease
         lease.expires_at = max(lease.expires_at, now + timedelta(seconds=ttl))
         # Decided items too: their holder may still undo, and needs their media for it.
