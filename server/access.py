@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import Role, UserPublic
@@ -30,8 +30,11 @@ TIER_ROLES: tuple[Role, ...] = ("senior", "qa_lead")
 """Who may lease from an escalation queue."""
 
 
+_TEAMS = select(QueueTeam.team).where(QueueTeam.queue == bindparam("queue"))  # built once
+
+
 def queue_teams(session: Session | Connection, queue: str) -> set[str]:
-    return set(session.scalars(select(QueueTeam.team).where(QueueTeam.queue == queue)))
+    return set(session.scalars(_TEAMS, {"queue": queue}))
 
 
 def may_lease(session: Session | Connection, queue: str, teams: list[str]) -> bool:
@@ -63,12 +66,15 @@ def check_renewal(session: Session, lease: Lease, now: datetime,
     if lease.created_at + timedelta(seconds=settings.lease_max_age) <= now:
         raise ApiError(409, "lease_too_old", "The lease has reached its maximum age; "
                        "release it and lease items again.")
-    undecided = session.scalar(select(func.count()).select_from(Item).where(
-        Item.lease_id == lease.id, Item.state == "pending"))
-    if undecided:
+    if session.scalar(_UNDECIDED, {"lease": lease.id}):
         return
     undo_window = now - timedelta(seconds=settings.lease_ttl)
-    recent = session.scalar(select(func.count()).select_from(DecisionRecord).where(
-        DecisionRecord.lease_id == lease.id, DecisionRecord.received_at > undo_window))
-    if not recent:
+    if not session.scalar(_RECENT, {"lease": lease.id, "since": undo_window}):
         raise ApiError(409, "lease_finished", "The lease has no undecided items left.")
+
+
+# Built once: every renewal asks.
+_UNDECIDED = select(func.count()).select_from(Item).where(
+    Item.lease_id == bindparam("lease"), Item.state == "pending")
+_RECENT = select(func.count()).select_from(DecisionRecord).where(
+    DecisionRecord.lease_id == bindparam("lease"), DecisionRecord.received_at > bindparam("since"))

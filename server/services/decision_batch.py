@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -39,13 +40,39 @@ _SEEN = (DecisionRecord.decision_id, DecisionRecord.reviewer, DecisionRecord.ite
 # object; one made per request is built and keyed again every time).
 _IDS, _PAIRS = bindparam("ids", expanding=True), bindparam("pairs", expanding=True)
 _STORED = select(DecisionRecord.decision_id).where(DecisionRecord.decision_id.in_(_IDS))
-_ITEMS = select(Item.id, Item.queue, Item.share, Item.state, Item.lease_id,
-                Item.overlap_k).where(Item.id.in_(_IDS))
-_LEASES = select(Lease.id, Lease.reviewer, Lease.created_at, Lease.expires_at,
-                 Lease.released_at).where(Lease.id.in_(_IDS))
-_ASSIGNED = select(LeaseItem.lease_id, LeaseItem.item_id, LeaseItem.share).where(
-    tuple_(LeaseItem.lease_id, LeaseItem.item_id).in_(_PAIRS))
-_QUEUES = select(Queue.name, Queue.taxonomy).where(Queue.name.in_(_IDS))
+_ITEM_COLUMNS = (Item.id, Item.queue, Item.share, Item.state, Item.lease_id, Item.overlap_k)
+_LEASE_COLUMNS = (Lease.id, Lease.reviewer, Lease.created_at, Lease.expires_at,
+                  Lease.released_at)
+# Each (lease, item) pair of the batch with its item, lease and queue: one query.
+_ASSIGNED = (select(LeaseItem.share, *_ITEM_COLUMNS, *_LEASE_COLUMNS, Queue.taxonomy)
+             .join_from(LeaseItem, Item, Item.id == LeaseItem.item_id)
+             .join(Lease, Lease.id == LeaseItem.lease_id)
+             .join(Queue, Queue.name == Item.queue)
+             .where(tuple_(LeaseItem.lease_id, LeaseItem.item_id).in_(_PAIRS)))
+# Items of pairs that were never assigned (to be rejected, saying why): rare.
+_ITEMS = select(*_ITEM_COLUMNS).where(Item.id.in_(_IDS))
+
+
+class _ItemRow(NamedTuple):
+    id: str
+    queue: str
+    share: str | None
+    state: str
+    lease_id: str | None
+    overlap_k: int | None
+
+
+class _LeaseRow(NamedTuple):
+    id: str
+    reviewer: str
+    created_at: datetime
+    expires_at: datetime
+    released_at: datetime | None
+
+
+class _QueueRow(NamedTuple):
+    name: str
+    taxonomy: dict
 
 
 class Rejected(Exception):
@@ -61,10 +88,10 @@ def _chunks(values: set) -> list[list]:
 class _Known:
     """The store as the batch sees it, updated as each decision is judged."""
 
-    items: dict[str, Row]  # the columns of _ITEMS
-    leases: dict[str, Row]  # the columns of _LEASES
+    items: dict[str, _ItemRow]
+    leases: dict[str, _LeaseRow]  # the leases of assigned pairs
     assigned: dict[tuple[str, str], str | None]  # (lease, item) -> share
-    queues: dict[str, Row]  # name, taxonomy
+    queues: dict[str, _QueueRow]
     stored: set[str]  # decision ids already stored (or stored earlier in the batch)
     earlier: dict[str, tuple[str, str]]  # decision id -> (reviewer, item)
     replaced_by: dict[str, str]  # decision id -> the decision superseding it
@@ -76,14 +103,15 @@ class _Known:
 def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
     ids = {str(d.decision_id) for d in decisions}
     sup = {str(d.supersedes) for d in decisions if d.supersedes is not None}
-    item_ids, lease_ids = {d.item_id for d in decisions}, {d.lease_id for d in decisions}
     stored: set[str] = set()
     earlier: dict[str, tuple[str, str]] = {}
     replaced_by: dict[str, str] = {}
-    items: dict[str, Row] = {}
-    leases: dict[str, Row] = {}
+    items: dict[str, _ItemRow] = {}
+    leases: dict[str, _LeaseRow] = {}
+    queues: dict[str, _QueueRow] = {}
     connection = session.connection()
     assigned: dict[tuple[str, str], str | None] = {}
+    width = len(_ITEM_COLUMNS)
     for chunk in _chunks(ids):
         stored |= set(connection.execute(_STORED, {"ids": chunk}).scalars())
     for chunk in _chunks(sup):
@@ -92,16 +120,16 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
         replaced_by |= {s: d for s, d in session.execute(
             select(DecisionRecord.supersedes, DecisionRecord.decision_id)
             .where(DecisionRecord.supersedes.in_(chunk)))}
-    for chunk in _chunks(item_ids):
-        items |= {i.id: i for i in connection.execute(_ITEMS, {"ids": chunk})}
-    for chunk in _chunks(lease_ids):
-        leases |= {x.id: x for x in connection.execute(_LEASES, {"ids": chunk})}
     pairs = {(d.lease_id, d.item_id) for d in decisions}
     for chunk in _chunks(pairs):
-        assigned |= {(lid, iid): share
-                     for lid, iid, share in connection.execute(_ASSIGNED, {"pairs": chunk})}
-    names = sorted({item.queue for item in items.values()})
-    queues = {q.name: q for q in connection.execute(_QUEUES, {"ids": names})}
+        for share, *columns, taxonomy in connection.execute(_ASSIGNED, {"pairs": chunk}):
+            item, lease = _ItemRow(*columns[:width]), _LeaseRow(*columns[width:])
+            items[item.id], leases[lease.id] = item, lease
+            queues[item.queue] = _QueueRow(item.queue, taxonomy)
+            assigned[(lease.id, item.id)] = share
+    missing = {d.item_id for d in decisions} - items.keys()
+    for chunk in _chunks(missing):
+        items |= {row.id: _ItemRow(*row) for row in connection.execute(_ITEMS, {"ids": chunk})}
     overlap = {i.id for i in items.values() if i.share == OVERLAP}
     others: dict[str, int] = {}
     for chunk in _chunks(overlap):
@@ -115,7 +143,7 @@ def _load(session: Session, decisions: list[Decision], reviewer: str) -> _Known:
                   {i.id: i.lease_id for i in items.values()})
 
 
-def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> Row:
+def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> _ItemRow:
     from server.services.decisions import check_times  # one rule, kept there
 
     item = known.items.get(decision.item_id)
@@ -142,8 +170,8 @@ def _check(known: _Known, decision: Decision, reviewer: str, now: datetime) -> R
     return item
 
 
-def _status(known: _Known, item: Row, lease: Row, decision: Decision, reviewer: str,
-            now: datetime) -> str:
+def _status(known: _Known, item: _ItemRow, lease: _LeaseRow, decision: Decision,
+            reviewer: str, now: datetime) -> str:
     """`accepted` or `late`, changing the batch's view of the item as `_apply` and
     `shared_status` change the item."""
     live = lease_is_live(lease, now)

@@ -14,7 +14,7 @@ decided it yet (state `withdrawn`, out of the queue); a new `escalate` makes a n
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.models import DecisionRecord, Item, QueueRoute, utcnow
@@ -32,8 +32,11 @@ def escalation_queue(session: Session, queue: str) -> str | None:
 
 def is_escalation_queue(session: Session | Connection, queue: str) -> bool:
     """Whether some queue escalates to this one: it is then a tier queue (`senior`)."""
-    return session.scalar(select(QueueRoute.queue).where(
-        QueueRoute.escalation_queue == queue).limit(1)) is not None
+    return session.scalar(_ESCALATES_TO, {"queue": queue}) is not None
+
+
+_ESCALATES_TO = select(QueueRoute.queue).where(  # built once: every lease asks
+    QueueRoute.escalation_queue == bindparam("queue")).limit(1)
 
 
 def summarise_timeline(events: list[dict[str, object]]) -> str:

@@ -18,8 +18,9 @@ import random
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import LeaseReleased, LeaseRenewed, LeaseReply
@@ -61,29 +62,55 @@ def claim_items(session: Session, queue_name: str, reviewer: str, max_items: int
     if not candidates and not gold:  # nothing to give: no lease row (its id is never used)
         return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
                           taxonomy=wire_taxonomy(queue), items=[])
-    session.add(lease)
     leased = _assign(session, lease, queue, candidates[:max_items - len(gold)], gold)
     return LeaseReply(lease_id=lease.id, queue=queue.name, expires_at=lease.expires_at,
                       taxonomy=wire_taxonomy(queue),
                       items=[item_to_wire(item) for item in leased])
 
 
-def _assign(session: Session, lease: Lease, queue: Queue, candidates: list[Item],
-            gold: list[Item]) -> list[Item]:
-    """Give the items to the lease: an ordinary item through its `lease_id`, a shared one
-    (gold, overlap, or a fresh item the overlap rate picks) through its `LeaseItem` only.
-    Returns them in lease order, each gold item at a random place."""
+# The claim's statements, built once (SQLAlchemy memoizes a statement's compiled form and
+# cache key on the object: one built per claim is compiled and keyed again every time),
+# and run as plain SQL: a lease is a few rows, not worth the ORM's unit of work.
+_ITEMS = Item.__table__
+_HOLD = _ITEMS.update().where(_ITEMS.c.id.in_(bindparam("ids", expanding=True))).values(
+    lease_id=bindparam("holder"), lease_expires_at=bindparam("until"))
+_SHARE = _ITEMS.update().where(_ITEMS.c.id.in_(bindparam("ids", expanding=True))).values(
+    share=OVERLAP, overlap_k=bindparam("k"))
+_NEW_LEASE = insert(Lease.__table__)
+_NEW_ASSIGNMENTS = insert(LeaseItem.__table__)
+_FRESH = (select(_ITEMS).where(_ITEMS.c.queue == bindparam("queue"),
+                               _ITEMS.c.share.is_(None), available(bindparam("now")))
+          .order_by(_ITEMS.c.created_at, _ITEMS.c.id).limit(bindparam("limit"))
+          .with_for_update(skip_locked=True))
+
+
+def _assign(session: Session, lease: Lease, queue: Queue, candidates: list[Any],
+            gold: list[Item]) -> list[Any]:
+    """Write the lease and give it the items: an ordinary item through its `lease_id`, a
+    shared one (gold, overlap, or a fresh item the overlap rate picks) through its
+    `LeaseItem` only. Returns them in lease order, each gold item at a random place."""
     shares: dict[str, str | None] = {item.id: item.share for item in gold}
+    held, picked = [], []
     for item in candidates:
-        if item.share is None and picks_overlap(item.id, queue):
-            item.share, item.overlap_k = OVERLAP, queue.overlap_k
-        if item.share is None:
-            item.lease_id = lease.id
-            item.lease_expires_at = lease.expires_at
-        shares[item.id] = item.share
-    session.flush()
-    session.add_all(LeaseItem(lease_id=lease.id, item_id=item_id, share=share)
-                    for item_id, share in shares.items())
+        share = item.share
+        if share is None and picks_overlap(item.id, queue):
+            share = OVERLAP
+            picked.append(item.id)
+        elif share is None:
+            held.append(item.id)
+        shares[item.id] = share
+    connection = session.connection()
+    connection.execute(_NEW_LEASE, {
+        "id": lease.id, "queue": lease.queue, "reviewer": lease.reviewer,
+        "created_at": lease.created_at, "expires_at": lease.expires_at,
+        "released_at": None, "request_id": lease.request_id})
+    if held:
+        connection.execute(_HOLD, {"ids": held, "holder": lease.id, "until": lease.expires_at})
+    if picked:
+        connection.execute(_SHARE, {"ids": picked, "k": queue.overlap_k})
+    connection.execute(_NEW_ASSIGNMENTS, [
+        {"lease_id": lease.id, "item_id": item_id, "share": share}
+        for item_id, share in shares.items()])
     leased = [*candidates]
     for item in gold:  # nothing in the order gives a gold item away
         leased.insert(_shuffle.randrange(len(leased) + 1), item)
@@ -91,14 +118,14 @@ def _assign(session: Session, lease: Lease, queue: Queue, candidates: list[Item]
 
 
 def _candidates(session: Session, queue: Queue, reviewer: str, now: datetime,
-                max_items: int) -> list[Item]:
-    """Overlap items waiting for another reviewer first (so they finish), then fresh ones."""
+                max_items: int) -> list[Any]:
+    """Overlap items waiting for another reviewer first (so they finish), then fresh ones
+    (plain rows of the item's columns)."""
     overlap = open_overlap_items(session, queue, reviewer, now, max_items)
-    fresh = session.scalars(
-        select(Item).where(Item.queue == queue.name, Item.share.is_(None), available(now))
-        .order_by(Item.created_at, Item.id).limit(max_items - len(overlap))
-        .with_for_update(skip_locked=True)
-    ).all()
+    if len(overlap) >= max_items:
+        return overlap
+    fresh = session.connection().execute(_FRESH, {
+        "queue": queue.name, "now": now, "limit": max_items - len(overlap)}).all()
     return [*overlap, *fresh]
 
 
@@ -125,21 +152,23 @@ def lease_for_request(db: Database, queue_name: str, reviewer: str, max_items: i
                            ttl, request_id)
 
 
+_HELD = (select(func.count(Item.id)).join(Lease, Item.lease_id == Lease.id)
+         .where(Lease.reviewer == bindparam("reviewer"), Lease.released_at.is_(None),
+                Item.state == "pending", Item.lease_expires_at > bindparam("now")))
+_BY_REQUEST = select(Lease).where(Lease.reviewer == bindparam("reviewer"),
+                                  Lease.request_id == bindparam("request_id"))
+
+
 def held_undecided(session: Session, reviewer: str) -> int:
     """Items leased to `reviewer` right now and not yet decided on the server."""
-    return session.scalar(
-        select(func.count(Item.id)).join(Lease, Item.lease_id == Lease.id)
-        .where(Lease.reviewer == reviewer, Lease.released_at.is_(None),
-               Item.state == "pending", Item.lease_expires_at > utcnow())
-    ) or 0
+    return session.scalar(_HELD, {"reviewer": reviewer, "now": utcnow()}) or 0
 
 
 def _repeated(session: Session, reviewer: str, request_id: str) -> LeaseReply | None:
     """The live lease an earlier request with this id made, with its undecided items."""
     now = utcnow()
-    lease = session.scalars(
-        select(Lease).where(Lease.reviewer == reviewer, Lease.request_id == request_id)
-    ).first()
+    lease = session.scalars(_BY_REQUEST, {"reviewer": reviewer,
+                                          "request_id": request_id}).first()
     if lease is None or not lease_is_live(lease, now):
         return None
     queue = session.get(Queue, lease.queue)
@@ -180,27 +209,37 @@ def renew_lease(db: Database, lease_id: str, reviewer: str, ttl: float,
         if rule is not None:
             rule(session, lease, now)
         # never shorter than it was: a batch taken offline keeps its long lease
-        lease.expires_at = max(lease.expires_at, now + timedelta(seconds=ttl))
+        until = max(lease.expires_at, now + timedelta(seconds=ttl))
+        connection = session.connection()
+        connection.execute(_EXTEND, {"lease": lease.id, "until": until})
         # Decided items too: their holder may still undo, and needs their media for it.
-        session.execute(
-            update(Item).where(Item.lease_id == lease.id).values(lease_expires_at=lease.expires_at)
-        )
-        return LeaseRenewed(lease_id=lease.id, expires_at=lease.expires_at)
+        connection.execute(_EXTEND_ITEMS, {"lease": lease.id, "until": until})
+        return LeaseRenewed(lease_id=lease.id, expires_at=until)
 
 
 def release_lease(db: Database, lease_id: str, reviewer: str) -> LeaseReleased:
     """Return the lease's undecided items to the queue. Releasing twice releases nothing."""
     with db.writer() as session:
         lease = _own_lease(session, lease_id, reviewer)
-        now = utcnow()
-        released = session.execute(
-            update(Item).where(Item.lease_id == lease.id, Item.state == "pending")
-            .values(lease_id=None, lease_expires_at=None)
-        ).rowcount
+        connection = session.connection()
+        released = connection.execute(_RETURN_ITEMS, {"lease": lease.id}).rowcount
         if lease.released_at is None:
             released = (released or 0) + undecided_shared(session, lease.id)
-            lease.released_at = now
+            connection.execute(_RELEASE, {"lease": lease.id, "now": utcnow()})
         return LeaseReleased(lease_id=lease.id, released=released or 0)
+
+
+# Renewal's and release's writes, built once and run as plain SQL.
+_LEASES = Lease.__table__
+_EXTEND = _LEASES.update().where(_LEASES.c.id == bindparam("lease")).values(
+    expires_at=bindparam("until"))
+_EXTEND_ITEMS = _ITEMS.update().where(_ITEMS.c.lease_id == bindparam("lease")).values(
+    lease_expires_at=bindparam("until"))
+_RETURN_ITEMS = _ITEMS.update().where(
+    _ITEMS.c.lease_id == bindparam("lease"), _ITEMS.c.state == "pending").values(
+    lease_id=None, lease_expires_at=None)
+_RELEASE = _LEASES.update().where(_LEASES.c.id == bindparam("lease")).values(
+    released_at=bindparam("now"))
 
 
 def lease_is_live(lease: Lease, now: datetime) -> bool:

@@ -13,7 +13,7 @@ import math
 import random
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from reviewer.protocol import Decision
@@ -69,18 +69,25 @@ def _slots_taken(now: datetime):  # noqa: ANN201 - a correlated scalar subquery
             .scalar_subquery())
 
 
+def _open_overlap_statement():  # noqa: ANN202 - a Select
+    k = func.coalesce(Item.overlap_k, DEFAULT_OVERLAP_K)
+    return (select(Item).where(Item.queue == bindparam("queue"), Item.share == OVERLAP,
+                               Item.state == "pending", ~ever_leased_to(bindparam("reviewer")),
+                               _slots_taken(bindparam("now")) < k)
+            .order_by(Item.created_at, Item.id).limit(bindparam("limit"))
+            .with_for_update(skip_locked=True))
+
+
+_OPEN_OVERLAP = _open_overlap_statement()  # built once: every claim runs it
+
+
 def open_overlap_items(session: Session, queue: Queue, reviewer: str, now: datetime,
                        limit: int) -> list[Item]:
     """Overlap items with a free slot that `reviewer` never had, oldest first."""
     if limit <= 0:
         return []
-    k = func.coalesce(Item.overlap_k, DEFAULT_OVERLAP_K)
-    return list(session.scalars(
-        select(Item).where(Item.queue == queue.name, Item.share == OVERLAP,
-                           Item.state == "pending", ~ever_leased_to(reviewer),
-                           _slots_taken(now) < k)
-        .order_by(Item.created_at, Item.id).limit(limit)
-        .with_for_update(skip_locked=True)))
+    return list(session.scalars(_OPEN_OVERLAP, {"queue": queue.name, "reviewer": reviewer,
+                                                "now": now, "limit": limit}))
 
 
 def gold_due(session: Session, queue: Queue, reviewer: str, others: int, max_items: int,
@@ -128,11 +135,17 @@ def shared_status(session: Session, item: Item, lease: Lease, decision: Decision
     return "accepted"
 
 
+def _undecided_shared_statement():  # noqa: ANN202 - a Select
+    later = aliased(DecisionRecord)
+    return select(func.count()).select_from(LeaseItem).where(
+        LeaseItem.lease_id == bindparam("lease"), LeaseItem.share.is_not(None),
+        ~exists(select(later.decision_id).where(later.lease_id == bindparam("lease"),
+                                                later.item_id == LeaseItem.item_id)))
+
+
+_UNDECIDED_SHARED = _undecided_shared_statement()  # built once: every release asks
+
+
 def undecided_shared(session: Session, lease_id: str) -> int:
     """The lease's shared assignments without a decision: what a release gives back."""
-    later = aliased(DecisionRecord)
-    return session.scalar(
-        select(func.count()).select_from(LeaseItem).where(
-            LeaseItem.lease_id == lease_id, LeaseItem.share.is_not(None),
-            ~exists(select(later.decision_id).where(later.lease_id == lease_id,
-                                                    later.item_id == LeaseItem.item_id)))) or 0
+    return session.scalar(_UNDECIDED_SHARED, {"lease": lease_id}) or 0
