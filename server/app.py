@@ -7,6 +7,7 @@ the settings ask for it (its page loads a script from a CDN, blank offline); `/h
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 from collections.abc import AsyncIterator
@@ -42,6 +43,11 @@ wait for the GIL; one waiting request costs nothing on the event loop."""
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+    # What start-up made (modules, mappers, routes, schemas: most of the heap) lives as
+    # long as the process: out of the collector's sight, a full collection no longer
+    # walks it, and one no longer stalls every request in flight for 60-70 ms.
+    gc.collect()
+    gc.freeze()
     try:
         yield
     finally:
