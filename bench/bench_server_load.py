@@ -59,6 +59,7 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import server_histogram  # noqa: E402
 from bench_qa_report import postgres  # noqa: E402
 
 from reviewer.protocol import API_PREFIX  # noqa: E402
@@ -216,6 +217,7 @@ class Stats:
         self.results: Counter[str] = Counter()
         self.stored_ids: set[str] = set()  # answered accepted / late
         self.decided: list[float] = []  # when a decision was answered accepted / late
+        self.histograms: list[server_histogram.Buckets] = []  # the server's, steady window
         self.started = time.monotonic()
 
     def add(self, kind: str, started: float, reply: httpx.Response | None,
@@ -388,6 +390,12 @@ def _report_open(stats: Stats, elapsed: float, duration: float, think: float,
         if steady:
             print(_line(kind, steady) + f"  (steady: after the first {start:.0f} s, "
                   "sent before the stop)")
+    if len(stats.histograms) == 2:
+        print("  inside the server (its own /metrics histogram, the same steady window):")
+        for kind, method, route in (("lease", "POST", f"{API_PREFIX}/queues/{{queue}}/leases"),
+                                    ("decisions", "POST", f"{API_PREFIX}/decisions")):
+            print(f"    {kind:<9} " + server_histogram.describe(*stats.histograms, method, route,
+                                                             0.1))
     print("  media     none: text items carry no media, nothing to fetch")
     print(f"  decisions stored: {len(stats.stored_ids)} = "
           f"{len(stats.stored_ids) / duration:.1f} decisions/s over the {duration:.0f} s run "
@@ -420,13 +428,20 @@ def _report_closed(stats: Stats, steps: list[tuple[int, float, float]]) -> None:
                  if under else "; already at the first step"))
 
 
+async def _scrape_at(base: str, stats: Stats, at: float) -> None:
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    stats.histograms.append(await server_histogram.scrape(base))
+
+
 async def _drive(base: str, tokens: list[str], args: argparse.Namespace,
                  stats: Stats) -> tuple[float, list[tuple[int, float, float]]]:
     started = stats.started = time.monotonic()
     steps: list[tuple[int, float, float]] = []
     if not args.closed_loop:
         stop = started + args.duration
-        await asyncio.gather(*(_reviewer(base, t, stats, args, stop) for t in tokens))
+        steady = started + (args.ramp or args.think) + args.think
+        await asyncio.gather(*(_reviewer(base, t, stats, args, stop) for t in tokens),
+                             _scrape_at(base, stats, steady), _scrape_at(base, stats, stop))
         return time.monotonic() - started, steps
     top, steps_n = len(tokens), max(2, args.steps)  # geometric: 1 ... all reviewers
     counts = sorted({max(1, round(top ** (k / (steps_n - 1)))) for k in range(steps_n)})
