@@ -21,10 +21,14 @@ and lease again, as fast as replies come; the number of active reviewers ramps u
 of `--step-seconds`; prints each step and the decisions/s at which p99 passes 250 ms.
 
 Prints latency p50/p99, decisions/s, errors by status, and CPU (from /proc) of the server's
-processes, of the PostgreSQL cluster and of this load generator. The generator is one
-asyncio + httpx process, one client (own connection) per reviewer, as real workstations
-are; at 200 open-loop reviewers it uses about a quarter of a core, so the latencies it
-reports are the server's, not its own queueing; a figure near 1.0 would say otherwise. The
+processes, of the PostgreSQL cluster and of this load generator; for the steady window
+also the server's own latency histogram (`/metrics`: from a request reaching the app to
+its reply), which leaves out the network, the accept queue and the generator's delays.
+The generator is one asyncio + httpx process, one client (own connection) per reviewer,
+as real workstations are; at 200 open-loop reviewers it uses about a quarter of a core,
+so on average the latencies it reports are the server's, not its own queueing (a figure
+near 1.0 would say otherwise); its heap is frozen before the run, so that its garbage
+collector does not stall its event loop (which timed every reply in flight slower). The
 machine is shared: the whole machine's busy cores are printed beside them. Checks from the
 database at the end: items in two live leases at once, decisions lost, decisions
 duplicated. Asserts nothing.
