@@ -49,12 +49,12 @@ def may_review(session: Session, queue: str, user: UserPublic) -> bool:
     return not is_escalation_queue(session, queue) or bool(set(user.roles) & set(TIER_ROLES))
 
 
-def check_queue_access(session: Session, queue: str, user: UserPublic) -> None:
-    """Refuse a lease on a queue reserved for teams the caller is not in, or on an
-    escalation queue to a caller without a tier role (403)."""
-    if not may_lease(session, queue, user.teams):
+def check_queue_access(teams: set[str], tier: bool, *, queue: str, user: UserPublic) -> None:
+    """Refuse a lease on a queue reserved for `teams` the caller is not in, or on an
+    escalation queue (`tier`) to a caller without a tier role (403)."""
+    if teams and not teams & set(user.teams):
         raise ApiError(403, "not_your_team", f"Queue {queue} is reserved for other teams.")
-    if is_escalation_queue(session, queue) and not set(user.roles) & set(TIER_ROLES):
+    if tier and not set(user.roles) & set(TIER_ROLES):
         raise ApiError(403, "escalation_tier", f"Queue {queue} is an escalation queue: only "
                        f"reviewers with the role {' or '.join(TIER_ROLES)} may lease from it.")
 

@@ -20,13 +20,22 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import bindparam, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from reviewer.protocol import LeaseReleased, LeaseRenewed, LeaseReply
 from server.db import Database
 from server.errors import ApiError
-from server.models import DecisionRecord, Item, Lease, LeaseItem, Queue, utcnow
+from server.models import (
+    DecisionRecord,
+    Item,
+    Lease,
+    LeaseItem,
+    Queue,
+    QueueRoute,
+    QueueTeam,
+    utcnow,
+)
 from server.services.items import item_to_wire
 from server.services.shared_items import (
     OVERLAP,
@@ -131,23 +140,30 @@ def _candidates(session: Session, queue: Queue, reviewer: str, now: datetime,
 
 def lease_for_request(db: Database, queue_name: str, reviewer: str, max_items: int,
                       ttl: float, *, request_id: str | None, max_held: int,
-                      guard: Callable[[Session], None] | None = None) -> LeaseReply:
+                      guard: Callable[[set[str], bool], None] | None = None) -> LeaseReply:
     """`claim_items` made idempotent by the client's request id and bounded by what the
     reviewer already holds (409 `holding_limit` at `max_held` undecided items). One write
-    transaction: the caller's `guard` (who may lease this queue), the repeat check, the
-    bound, the claim and its request id."""
+    transaction: the caller's `guard` (who may lease this queue, from the teams it is
+    reserved for and whether it is an escalation tier), the repeat check, the bound, the
+    claim and its request id."""
     with db.writer() as session:
+        rows = session.execute(_QUEUE_ACCESS, {"queue": queue_name}).all()
+        if not rows:
+            raise ApiError(404, "unknown_queue", f"There is no queue named {queue_name!r}.")
         if guard is not None:
-            guard(session)
-        if request_id:
+            guard({row.team for row in rows if row.team is not None}, bool(rows[0].tier))
+        held, repeat = session.execute(_BOOKKEEPING, {
+            "reviewer": reviewer, "request_id": request_id, "now": utcnow()}).one()
+        if request_id and repeat is not None:
             again = _repeated(session, reviewer, request_id)
             if again is not None:
                 return again
-        held = held_undecided(session, reviewer)
+        held = held or 0
         if held >= max_held:
             raise ApiError(409, "holding_limit",
                            f"You already hold {held} undecided items, the most allowed at "
                            f"once is {max_held}: decide or release some before leasing more.")
+        # The queue is in the session now: claim_items gets it without a query.
         return claim_items(session, queue_name, reviewer, min(max_items, max_held - held),
                            ttl, request_id)
 
@@ -157,6 +173,17 @@ _HELD = (select(func.count(Item.id)).join(Lease, Item.lease_id == Lease.id)
                 Item.state == "pending", Item.lease_expires_at > bindparam("now")))
 _BY_REQUEST = select(Lease).where(Lease.reviewer == bindparam("reviewer"),
                                   Lease.request_id == bindparam("request_id"))
+# What a lease request checks first, two statements for five: the queue with the teams it
+# is reserved for and whether some queue escalates to it; then what the reviewer holds
+# and whether this request id made a lease already.
+_QUEUE_ACCESS = (
+    select(Queue, QueueTeam.team, exists(select(QueueRoute.queue).where(
+        QueueRoute.escalation_queue == Queue.name)).label("tier"))
+    .outerjoin(QueueTeam, QueueTeam.queue == Queue.name)
+    .where(Queue.name == bindparam("queue")))
+_BOOKKEEPING = select(_HELD.scalar_subquery(), select(Lease.id).where(
+    Lease.reviewer == bindparam("reviewer"), Lease.request_id == bindparam("request_id"))
+    .limit(1).scalar_subquery())
 
 
 def held_undecided(session: Session, reviewer: str) -> int:
