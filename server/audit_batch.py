@@ -10,7 +10,9 @@ and each request's reply still waits for its own row to be committed.
 A batch that fails on its data (a constraint, a value the column refuses) is written row
 by row, so one bad row costs only its own request's warning; a batch that fails for any
 other reason (the database is down) fails every row in it at once, without retrying, and
-the requests log it as before. The thread never dies of a failed write.
+the requests log it as before. A request that goes away meanwhile (its client hung up)
+has its row written all the same. The thread never dies of a failed write, and a thread
+that is gone is started again on the next row.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from typing import Any
 
 from sqlalchemy import insert
@@ -60,10 +62,10 @@ class AuditBatcher:
             thread.join(timeout)
 
     def _ensure_running(self) -> None:
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():
             return
         with self._start_lock:
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="audit-writer",
                                                 daemon=True)
                 self._thread.start()
@@ -85,7 +87,12 @@ class AuditBatcher:
                 except queue.Empty:
                     break
             if batch:
-                self._write(batch)
+                try:
+                    self._write(batch)
+                except Exception:  # noqa: BLE001 - a bug here must not stop every request
+                    log.exception("the audit writer failed on a batch of %d rows", len(batch))
+                    for _row, done in batch:
+                        _settle(done, RuntimeError("the audit writer failed"))
 
     def _write(self, batch: list[tuple[dict[str, object], Future[None]]]) -> None:
         try:
@@ -95,15 +102,25 @@ class AuditBatcher:
                 for entry in batch:
                     self._write([entry])
                 return
-            batch[0][1].set_exception(exc)
+            _settle(batch[0][1], exc)
         except Exception as exc:  # noqa: BLE001 - the thread outlives any failed write
             for _row, done in batch:
-                done.set_exception(exc)
+                _settle(done, exc)
         else:
             for _row, done in batch:
-                done.set_result(None)
+                _settle(done)
 
     def _insert(self, rows: list[dict[str, object]]) -> None:
         with self._db.statement() as conn:
             conn.execute(_INSERT, rows)
 
+
+def _settle(done: Future[None], error: BaseException | None = None) -> None:
+    """Tell the request how its row went, unless it stopped waiting (cancelled)."""
+    try:
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+    except InvalidStateError:  # cancelled: its request went away, the row stands
+        pass

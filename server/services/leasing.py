@@ -168,6 +168,7 @@ def lease_for_request(db: Database, queue_name: str, reviewer: str, max_items: i
                            ttl, request_id)
 
 
+# Items leased to the reviewer right now and not yet decided on the server.
 _HELD = (select(func.count(Item.id)).join(Lease, Item.lease_id == Lease.id)
          .where(Lease.reviewer == bindparam("reviewer"), Lease.released_at.is_(None),
                 Item.state == "pending", Item.lease_expires_at > bindparam("now")))
@@ -184,11 +185,6 @@ _QUEUE_ACCESS = (
 _BOOKKEEPING = select(_HELD.scalar_subquery(), select(Lease.id).where(
     Lease.reviewer == bindparam("reviewer"), Lease.request_id == bindparam("request_id"))
     .limit(1).scalar_subquery())
-
-
-def held_undecided(session: Session, reviewer: str) -> int:
-    """Items leased to `reviewer` right now and not yet decided on the server."""
-    return session.scalar(_HELD, {"reviewer": reviewer, "now": utcnow()}) or 0
 
 
 def _repeated(session: Session, reviewer: str, request_id: str) -> LeaseReply | None:

@@ -83,6 +83,29 @@ def test_rows_waiting_together_share_one_insert_and_a_bad_one_costs_only_itself(
     batcher.stop()
 
 
+def test_a_request_that_went_away_has_its_row_written_and_the_writer_goes_on(
+        db: Database) -> None:
+    """A client that hangs up cancels its request's wait for the row (asyncio cancels the
+    future): the row is written all the same, and rows after it still are."""
+    batcher = AuditBatcher(db)
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_table, args=(db, held, release))
+    holder.start()
+    assert held.wait(10)
+    try:
+        first = batcher.submit(_row("first"))
+        time.sleep(0.3)
+        gone = batcher.submit(_row("gone"))
+        assert gone.cancel()
+    finally:
+        release.set()
+        holder.join()
+    first.result(10)
+    batcher.submit(_row("after")).result(10)
+    assert _actors(db) == ["first", "gone", "after"]
+    batcher.stop()
+
+
 def test_a_failed_write_fails_its_rows_and_the_writer_goes_on(
         backend_db_url: str) -> None:
     db = Database(backend_db_url)  # no tables yet: every write fails
