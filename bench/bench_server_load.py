@@ -393,6 +393,13 @@ def _report_open(stats: Stats, elapsed: float, duration: float, think: float,
         if steady:
             print(_line(kind, steady) + f"  (steady: after the first {start:.0f} s, "
                   "sent before the stop)")
+    for kind in ("lease", "decisions"):  # where the whole run's tail lies
+        first = [(end, s) for end, s in stats.times.get(kind, [])
+                 if end <= stats.started + start]
+        last = [(end, s) for end, s in stats.times.get(kind, []) if end - s >= stop]
+        for samples, label in ((first, f"the first {start:.0f} s"), (last, "sent after the stop")):
+            if samples:
+                print(_line(kind, samples) + f"  ({label})")
     if len(stats.histograms) == 2:
         print("  inside the server (its own /metrics histogram, the same steady window):")
         for kind, method, route in (("lease", "POST", f"{API_PREFIX}/queues/{{queue}}/leases"),

@@ -233,13 +233,17 @@ def _insert(session: Session, rows: list[dict]) -> set[str]:
     if not rows:
         return set()
     connection = session.connection()
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     # executemany of one cached statement: SQLAlchemy sends it as multi-row INSERTs
     # ("insertmanyvalues"), RETURNING the ids actually stored.
-    statement = (insert(DecisionRecord.__table__)
-                 .on_conflict_do_nothing(index_elements=["decision_id"])
-                 .returning(DecisionRecord.__table__.c.decision_id))
+    statement = _STORE[connection.dialect.name == "postgresql"]
     return set(connection.execute(statement, rows).scalars())
+
+
+# Built once per dialect (SQLite, PostgreSQL): every sync runs it.
+_STORE = tuple(insert(DecisionRecord.__table__)
+               .on_conflict_do_nothing(index_elements=["decision_id"])
+               .returning(DecisionRecord.__table__.c.decision_id)
+               for insert in (sqlite_insert, pg_insert))
 
 
 def _write_items(session: Session, known: _Known) -> None:
