@@ -10,17 +10,27 @@ each (`decisions._record_one_by_one`, kept as the fallback), `new` the one-pass 
 repeat of an already stored id. Target: >= 2,000 decisions/s. Prints figures; asserts
 nothing.
 
+`--server-process` serves the `new` path from a `reviewer-server serve` process of its
+own, as a workstation syncs to a server: in-process, the client's encoding and the
+server's work take turns on one interpreter lock. (`old` stays in-process: it is chosen
+by replacing the route's function.)
+
     python bench/bench_decision_batches.py [--decisions 10000] [--batch 200] [--paths old,new]
+        [--server-process]
 """
 
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +51,12 @@ from server.services import decisions  # noqa: E402
 from server.services.taxonomy import DEFAULT_TAXONOMY  # noqa: E402
 
 REVIEWER = "alice"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _fixture(url: str, count: int, batch: int) -> tuple[str, list[tuple[str, str]]]:
@@ -101,19 +117,52 @@ def _batches(pairs: list[tuple[str, str]], size: int) -> list[list[dict]]:
     return batches
 
 
-def _run(url: str, path: str, count: int, size: int) -> None:
+@contextmanager
+def _served(url: str, own_process: bool) -> Iterator[str]:
+    """The server's base URL: in this process (uvicorn in a thread), or `serve` apart."""
+    data = Path(tempfile.mkdtemp(prefix="bench-dec-"))
+    if not own_process:
+        server = EmbeddedServer(url, data, lease_ttl=7200)
+        server.start()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+        return
+    port = _free_port()
+    tool = str(Path(sys.executable).parent / "reviewer-server")
+    proc = subprocess.Popen([tool, "serve", "--db", url, "--data-dir", str(data), "--port",
+                             str(port), "--lease-ttl", "7200"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with suppress(httpx.HTTPError):
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("reviewer-server serve did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def _run(url: str, path: str, count: int, size: int, own_process: bool) -> None:
     token, pairs = _fixture(url, count, size)
     batches = _batches(pairs, size)
     sent = sum(len(b) for b in batches)
     original = decisions_route.record_decisions
     if path == "old":
         decisions_route.record_decisions = decisions._record_one_by_one  # type: ignore[assignment]
-    server = EmbeddedServer(url, Path(tempfile.mkdtemp(prefix="bench-dec-")), lease_ttl=7200)
-    server.start()
+        own_process = False
     statuses: Counter[str] = Counter()
     try:
-        with httpx.Client(base_url=server.url + API_PREFIX, timeout=60,
-                          headers={"Authorization": f"Bearer {token}"}) as http:
+        with _served(url, own_process) as base, httpx.Client(
+                base_url=base + API_PREFIX, timeout=60,
+                headers={"Authorization": f"Bearer {token}"}) as http:
             times = []
             started = time.perf_counter()
             for batch in batches:
@@ -124,7 +173,6 @@ def _run(url: str, path: str, count: int, size: int) -> None:
                 statuses.update(r["status"] for r in reply.json()["results"])
             elapsed = time.perf_counter() - started
     finally:
-        server.stop()
         decisions_route.record_decisions = original
     db = Database(url)
     with db.session() as session:
@@ -132,7 +180,9 @@ def _run(url: str, path: str, count: int, size: int) -> None:
         decided = session.scalar(text("SELECT count(*) FROM items WHERE state = 'decided'"))
     db.dispose()
     times.sort()
-    print(f"{path:>3}: {sent} decisions in {len(batches)} batches of {size}: {elapsed:6.2f} s, "
+    where = " (server in its own process)" if own_process else ""
+    print(f"{path:>3}{where}: {sent} decisions in {len(batches)} batches of {size}: "
+          f"{elapsed:6.2f} s, "
           f"{sent / elapsed:7.0f} decisions/s; per batch median {times[len(times) // 2] * 1000:.0f}"
           f" ms, max {times[-1] * 1000:.0f} ms; {dict(statuses)}; stored {stored}, "
           f"items decided {decided}")
@@ -143,6 +193,8 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--paths", default="old,new")
+    parser.add_argument("--server-process", action="store_true",
+                        help="serve the new path from a reviewer-server process of its own")
     args = parser.parse_args()
     with postgres() as url:
         base = url.rsplit("/", 1)[0]
@@ -151,7 +203,8 @@ def main() -> None:
             with admin.engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
                     f"CREATE DATABASE bench_{path}")
-            _run(f"{base}/bench_{path}", path, args.decisions, args.batch)
+            _run(f"{base}/bench_{path}", path, args.decisions, args.batch,
+                 args.server_process)
         admin.dispose()
 
 
