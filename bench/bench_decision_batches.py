@@ -22,7 +22,6 @@ by replacing the route's function.)
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from sqlalchemy import insert, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_qa_report import postgres  # noqa: E402
+from bench_server_load import _free_port  # noqa: E402
 
 from reviewer.protocol import API_PREFIX  # noqa: E402
 from server.db import Database  # noqa: E402
@@ -51,12 +51,6 @@ from server.services import decisions  # noqa: E402
 from server.services.taxonomy import DEFAULT_TAXONOMY  # noqa: E402
 
 REVIEWER = "alice"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _fixture(url: str, count: int, batch: int) -> tuple[str, list[tuple[str, str]]]:

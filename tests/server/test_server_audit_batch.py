@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,13 +42,30 @@ def _statement_sizes(db: Database) -> list[int]:
     return sizes
 
 
-def _hold_table(db: Database, held: threading.Event, release: threading.Event) -> None:
-    """Keep other writers of audit_events waiting until `release` is set."""
-    with db.writer() as session:  # SQLite: BEGIN IMMEDIATE, the one write lock
-        session.execute(text("SELECT 1") if db.is_sqlite
-                        else text("LOCK TABLE audit_events IN EXCLUSIVE MODE"))
-        held.set()
-        release.wait(10)
+@contextmanager
+def _writer_waiting(db: Database, batcher: AuditBatcher) -> Iterator[Future[None]]:
+    """Other writers of audit_events held off; the batcher's writer takes a first row
+    (the future yielded) and waits on the lock, so rows submitted inside the block queue
+    up together. Leaving the block lets them through."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.writer() as session:  # SQLite: BEGIN IMMEDIATE, the one write lock
+            session.execute(text("SELECT 1") if db.is_sqlite
+                            else text("LOCK TABLE audit_events IN EXCLUSIVE MODE"))
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(10)
+    try:
+        first = batcher.submit(_row("first"))
+        time.sleep(0.3)  # the writer has taken it
+        yield first
+    finally:
+        release.set()
+        holder.join()
 
 
 @pytest.fixture
@@ -61,18 +80,9 @@ def test_rows_waiting_together_share_one_insert_and_a_bad_one_costs_only_itself(
         db: Database) -> None:
     sizes = _statement_sizes(db)
     batcher = AuditBatcher(db)
-    held, release = threading.Event(), threading.Event()
-    holder = threading.Thread(target=_hold_table, args=(db, held, release))
-    holder.start()
-    assert held.wait(10)
-    try:
-        first = batcher.submit(_row("first"))  # the writer takes it and waits on the lock
-        time.sleep(0.3)
+    with _writer_waiting(db, batcher) as first:
         waiting = [batcher.submit(_row("b")), batcher.submit(_row("bad", action=None)),
                    batcher.submit(_row("d"))]
-    finally:
-        release.set()
-        holder.join()
     first.result(10)
     waiting[0].result(10)
     waiting[2].result(10)
@@ -88,18 +98,9 @@ def test_a_request_that_went_away_has_its_row_written_and_the_writer_goes_on(
     """A client that hangs up cancels its request's wait for the row (asyncio cancels the
     future): the row is written all the same, and rows after it still are."""
     batcher = AuditBatcher(db)
-    held, release = threading.Event(), threading.Event()
-    holder = threading.Thread(target=_hold_table, args=(db, held, release))
-    holder.start()
-    assert held.wait(10)
-    try:
-        first = batcher.submit(_row("first"))
-        time.sleep(0.3)
+    with _writer_waiting(db, batcher) as first:
         gone = batcher.submit(_row("gone"))
         assert gone.cancel()
-    finally:
-        release.set()
-        holder.join()
     first.result(10)
     batcher.submit(_row("after")).result(10)
     assert _actors(db) == ["first", "gone", "after"]
